@@ -1,0 +1,98 @@
+import type { z } from 'zod';
+
+/** The gateways this service speaks to. `sandbox` is the built-in demo gateway. */
+export type GatewayId = 'wompi' | 'bold' | 'payu' | 'sandbox';
+export const GATEWAY_IDS: readonly GatewayId[] = ['wompi', 'bold', 'payu', 'sandbox'];
+
+/** Normalized transaction status (reference/gateways.md §4). */
+export type GatewayStatus = 'approved' | 'declined' | 'pending' | 'voided' | 'error';
+
+/** Our payment reference: `{tenantId}_{timestamp}_{random}`; letters, digits, `_` and `-`. */
+export type PaymentReference = string;
+
+/** Which of a gateway's environments a tenant's credentials belong to. */
+export type GatewayEnvironment = 'sandbox' | 'production';
+
+/** One gateway result, normalized. Amounts are integer centavos. */
+export interface GatewayResult {
+  gateway: GatewayId;
+  reference: PaymentReference;
+  transactionId: string;
+  status: GatewayStatus;
+  amountInCents: number;
+  currency: string;
+  /** Payment method as the gateway names it (CARD, NEQUI, PSE, VISA…), or null when unknown. */
+  method: string | null;
+  /** The gateway's human reason (decline message, response code text), or null. */
+  message: string | null;
+}
+
+/** A webhook exactly as it arrived: the raw bytes and the lower-cased headers. */
+export interface RawWebhook {
+  rawBody: Buffer;
+  headers: Record<string, string | undefined>;
+}
+
+/** What a payment link needs. `amountInPesos` is integer COP. */
+export interface CreatePaymentLinkInput {
+  reference: PaymentReference;
+  amountInPesos: number;
+  description: string;
+  /** Where the payer comes back to: `{PUBLIC_BASE_URL}/pay/{reference}`. */
+  returnUrl: string;
+  /** Server-to-server notification URL (PayU's confirmationUrl). */
+  notificationUrl: string;
+  /** Customer's contact phone (10 digits), for prefilling checkouts. */
+  customerPhone?: string;
+  customerName?: string;
+  /** ISO time after which the link should stop accepting payments. */
+  expiresAt?: string;
+}
+
+/**
+ * How the payer reaches the gateway: a redirect (Wompi, Bold, sandbox) or an HTML form that
+ * auto-submits with POST (PayU WebCheckout).
+ */
+export type PaymentLink =
+  | { kind: 'redirect'; url: string; /** gateway's own id for the link, if any */ linkId?: string }
+  | { kind: 'form'; action: string; fields: Record<string, string> };
+
+/** Base URLs an adapter calls; from config so tests point them at local servers. */
+export interface GatewayEndpoints {
+  /** API base (Wompi `…/v1`, Bold host, PayU host serving `/reports-api/4.0/service.cgi`). */
+  apiUrl: string;
+  /** Hosted checkout base (Wompi `https://checkout.wompi.co/p/`, PayU WebCheckout URL, sandbox page). */
+  checkoutUrl: string;
+}
+
+export interface GatewayContext<Creds> {
+  creds: Creds;
+  endpoints: GatewayEndpoints;
+  now: () => Date;
+}
+
+export interface GatewayCapabilities {
+  statusLookup: boolean;
+  refunds: boolean;
+}
+
+export interface GatewayAdapter<Creds = unknown> {
+  readonly id: GatewayId;
+  /** Customer-facing name in the method list, e.g. "Wompi (Tarjeta, Nequi, PSE)". */
+  readonly displayName: string;
+  /** Checked when an owner saves credentials or a tenant file is imported. */
+  readonly credentialsSchema: z.ZodType<Creds>;
+  readonly capabilities: GatewayCapabilities;
+  /** Default endpoints for an environment when no override is configured. */
+  defaultEndpoints(environment: GatewayEnvironment): GatewayEndpoints;
+  /** Creates (or builds locally) the checkout for one payment. */
+  createPaymentLink(input: CreatePaymentLinkInput, ctx: GatewayContext<Creds>): Promise<PaymentLink>;
+  /** Asks the gateway for the current result of our reference; null when it knows nothing yet. */
+  fetchResult(reference: PaymentReference, ctx: GatewayContext<Creds>): Promise<GatewayResult | null>;
+  /** Reads the (untrusted) reference from a webhook, only to find the tenant and its secret. */
+  readReference(webhook: RawWebhook): PaymentReference | null;
+  /** Verifies the webhook's signature; throws WebhookSignatureError. */
+  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<Creds>): void;
+  /** Normalizes a verified webhook, or says why it is ignored (unknown event type, VOID_REJECTED…). */
+  parseWebhook(webhook: RawWebhook): GatewayResult | { ignored: string };
+}
