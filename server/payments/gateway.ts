@@ -19,13 +19,25 @@ export interface GatewayResult {
   reference: PaymentReference;
   transactionId: string;
   status: GatewayStatus;
+  /**
+   * Integer centavos, or `AMOUNT_UNKNOWN_IN_CENTS` when the gateway's answer carries no amount we
+   * can trust (PayU's Queries API, reference §3.5): the caller then checks its own record instead.
+   */
   amountInCents: number;
   currency: string;
   /** Payment method as the gateway names it (CARD, NEQUI, PSE, VISA…), or null when unknown. */
   method: string | null;
   /** The gateway's human reason (decline message, response code text), or null. */
   message: string | null;
+  /**
+   * Set when the adapter met something it does not recognize (an unknown status mapped to
+   * `pending`, a missing amount…). Adapters do not log; the caller logs this as a warning.
+   */
+  warning?: string;
 }
+
+/** `GatewayResult.amountInCents` when the gateway did not report an amount (see there). */
+export const AMOUNT_UNKNOWN_IN_CENTS = -1;
 
 /** A webhook exactly as it arrived: the raw bytes and the lower-cased headers. */
 export interface RawWebhook {

@@ -1,0 +1,468 @@
+/**
+ * PayU Latam (Colombia). Protocol facts: reference/gateways.md §3.
+ *
+ * - No link API: WebCheckout is a POST form (§3.2a), so the link is a form our /pay page
+ *   auto-submits. Amounts are PESOS as a decimal string; we send integer pesos ("45000").
+ * - Confirmations are form-urlencoded POSTs signed with MD5/SHA of
+ *   `ApiKey~merchant_id~reference_sale~new_value~currency~state_pol` (§3.3), where `new_value`
+ *   follows the CONFIRMATION rule, not the response-page rule (§3.8).
+ * - The poller uses the Queries API `ORDER_DETAIL_BY_REFERENCE_CODE` (§3.5).
+ */
+import axios from 'axios';
+import { z } from 'zod';
+import { ErrorCode, GatewayError, WebhookSignatureError } from '../../errors';
+import { decimalPesosToCents } from '../../money';
+import {
+  AMOUNT_UNKNOWN_IN_CENTS,
+  type CreatePaymentLinkInput,
+  type GatewayAdapter,
+  type GatewayContext,
+  type GatewayEndpoints,
+  type GatewayEnvironment,
+  type GatewayResult,
+  type PaymentLink,
+  type PaymentReference,
+  type RawWebhook,
+} from '../gateway';
+import {
+  type DigestAlgorithm,
+  GATEWAY_TIMEOUT_MS,
+  hashHex,
+  invalidGatewayResponse,
+  invalidWebhookBody,
+  isHexDigest,
+  jsonPesosToCents,
+  type StatusMapping,
+  timingSafeEqualHex,
+  toGatewayError,
+  whitespaceHint,
+} from '../signatures';
+
+const PAYU_CURRENCY = 'COP';
+/** WebCheckout requires a buyer e-mail (§3.2a); chat customers have none, so we send a
+ * placeholder under the reserved `.invalid` TLD (RFC 2606) that can never reach a real inbox. */
+const PLACEHOLDER_EMAIL_DOMAIN = 'whatsapp.invalid';
+const PLACEHOLDER_BUYER_NAME = 'Cliente WhatsApp';
+/** WebCheckout limits `description` to 255 characters (§3.2a). */
+const PAYU_DESCRIPTION_MAX_CHARS = 255;
+const QUERIES_PATH = '/reports-api/4.0/service.cgi';
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+// ---------------------------------------------------------------------------------------------
+
+export const PAYU_ALGORITHMS = ['MD5', 'SHA', 'SHA256'] as const;
+export type PayuAlgorithm = (typeof PAYU_ALGORITHMS)[number];
+
+export const ZPayuCredentialsSchema = z.object({
+  environment: z.enum(['sandbox', 'production']),
+  merchantId: z.string().trim().regex(/^\d+$/, 'PayU merchantId is numeric (e.g. 508029)'),
+  accountId: z.string().trim().regex(/^\d+$/, 'PayU accountId is numeric (e.g. 512321 for Colombia)'),
+  apiKey: z.string().trim().min(1),
+  apiLogin: z.string().trim().min(1),
+  /** Signature algorithm configured for the account; MD5 when absent (PayU's default, §3.2a). */
+  algorithm: z.enum(PAYU_ALGORITHMS).optional(),
+});
+export type TPayuCredentials = z.output<typeof ZPayuCredentialsSchema>;
+
+const DIGEST_BY_ALGORITHM: Record<PayuAlgorithm, DigestAlgorithm> = { MD5: 'md5', SHA: 'sha1', SHA256: 'sha256' };
+const HEX_LENGTH_BY_ALGORITHM: Record<PayuAlgorithm, number> = { MD5: 32, SHA: 40, SHA256: 64 };
+
+function algorithmOf(creds: Pick<TPayuCredentials, 'algorithm'>): PayuAlgorithm {
+  return creds.algorithm ?? 'MD5';
+}
+
+/** PayU's signatures: the `~`-joined parts hashed with the account's algorithm, lowercase hex. */
+export function payuSignature(parts: readonly string[], algorithm: PayuAlgorithm = 'MD5'): string {
+  return hashHex(DIGEST_BY_ALGORITHM[algorithm], parts.join('~'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Wire schemas
+// ---------------------------------------------------------------------------------------------
+
+/** Confirmation page POST, form-urlencoded (§3.3). Extra fields pass. */
+export const ZPayuConfirmationSchema = z.object({
+  merchant_id: z.string().min(1),
+  reference_sale: z.string().min(1),
+  reference_pol: z.string().optional(),
+  transaction_id: z.string().min(1),
+  state_pol: z.string().regex(/^\d+$/),
+  response_code_pol: z.string().optional(),
+  response_message_pol: z.string().optional(),
+  value: z.string().min(1),
+  currency: z.string().min(1),
+  payment_method_type: z.string().optional(),
+  payment_method_name: z.string().optional(),
+  sign: z.string().min(1),
+});
+export type TPayuConfirmation = z.output<typeof ZPayuConfirmationSchema>;
+
+const ZPayuTransactionSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  paymentMethod: z.string().nullish(),
+  operationDate: z.union([z.number(), z.string()]).nullish(),
+  transactionResponse: z.object({
+    state: z.string().min(1),
+    responseCode: z.string().nullish(),
+    responseMessage: z.string().nullish(),
+    operationDate: z.union([z.number(), z.string()]).nullish(),
+  }),
+});
+export type TPayuTransaction = z.output<typeof ZPayuTransactionSchema>;
+
+/** `additionalValues.TX_VALUE`; its path in Queries answers is UNCONFIRMED (§3.5, §5). */
+const ZPayuTxValueSchema = z.object({ value: z.union([z.number(), z.string()]), currency: z.string().min(1).optional() });
+
+export const ZPayuOrderSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  referenceCode: z.string().min(1),
+  status: z.string().nullish(),
+  additionalValues: z.record(z.string(), z.unknown()).nullish(),
+  transactions: z.array(ZPayuTransactionSchema).nullish(),
+});
+export type TPayuOrder = z.output<typeof ZPayuOrderSchema>;
+
+export const ZPayuQueryResponseSchema = z.object({
+  code: z.string(),
+  error: z.string().nullish(),
+  result: z.object({ payload: z.array(ZPayuOrderSchema).nullish() }).nullish(),
+});
+export type TPayuQueryResponse = z.output<typeof ZPayuQueryResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Status mapping (§3.4, §4)
+// ---------------------------------------------------------------------------------------------
+
+/** `response_code_pol` values PayU uses for technical errors filed under state 6 (§3.4). */
+const TECHNICAL_ERROR_CODES = new Set(['9995', '9996', '9997', '9998', '9999']);
+
+const PAYU_STATE_POL = ['4', '5', '6', '7', '104'] as const;
+type PayuStatePol = (typeof PAYU_STATE_POL)[number];
+
+function isPayuStatePol(value: string): value is PayuStatePol {
+  return (PAYU_STATE_POL as readonly string[]).includes(value);
+}
+
+/**
+ * Confirmation `state_pol` → ours. Only 4/5/6 are documented for the confirmation page; 104 and 7
+ * are response-page values mapped defensively (§4). Unknown → pending with a warning.
+ */
+export function mapPayuStatePol(statePol: string, responseCodePol?: string): StatusMapping {
+  if (!isPayuStatePol(statePol)) return { status: 'pending', warning: `unknown PayU state_pol "${statePol}" treated as pending` };
+  switch (statePol) {
+    case '4':
+      return { status: 'approved' };
+    case '6':
+      return { status: responseCodePol !== undefined && TECHNICAL_ERROR_CODES.has(responseCodePol) ? 'error' : 'declined' };
+    case '5':
+      return { status: 'declined' }; // expired: closed without payment
+    case '104':
+      return { status: 'error' };
+    case '7':
+      return { status: 'pending' };
+    default: {
+      const unreachable: never = statePol;
+      return unreachable;
+    }
+  }
+}
+
+const PAYU_TRANSACTION_STATES = ['APPROVED', 'DECLINED', 'EXPIRED', 'ERROR', 'PENDING', 'SUBMITTED'] as const;
+type PayuTransactionState = (typeof PAYU_TRANSACTION_STATES)[number];
+
+function isPayuTransactionState(value: string): value is PayuTransactionState {
+  return (PAYU_TRANSACTION_STATES as readonly string[]).includes(value);
+}
+
+/** Queries API `transactionResponse.state` → ours, like `lapTransactionState` (§3.4). */
+export function mapPayuTransactionState(state: string): StatusMapping {
+  if (!isPayuTransactionState(state)) return { status: 'pending', warning: `unknown PayU transaction state "${state}" treated as pending` };
+  switch (state) {
+    case 'APPROVED':
+      return { status: 'approved' };
+    case 'DECLINED':
+    case 'EXPIRED':
+      return { status: 'declined' };
+    case 'ERROR':
+      return { status: 'error' };
+    case 'PENDING':
+    case 'SUBMITTED':
+      return { status: 'pending' };
+    default: {
+      const unreachable: never = state;
+      return unreachable;
+    }
+  }
+}
+
+/** `payment_method_type` codes (§3.3), used when `payment_method_name` is absent. */
+const PAYMENT_METHOD_TYPE_NAMES: Record<string, string> = {
+  '2': 'CREDIT_CARD',
+  '4': 'PSE',
+  '5': 'ACH',
+  '6': 'DEBIT_CARD',
+  '7': 'CASH',
+  '8': 'REFERENCED',
+  '10': 'BANK_REFERENCED',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Amount strings for signatures (§3.3, §3.8): string/integer arithmetic, never floats
+// ---------------------------------------------------------------------------------------------
+
+const DECIMAL_VALUE = /^(\d+)(?:\.(\d{1,2}))?$/;
+
+/**
+ * Confirmation-page `new_value`: two decimals whose second is 0 become one decimal
+ * (45000.00 → 45000.0, 150.50 → 150.5); otherwise both stay (150.26). A value with no decimals
+ * is first normalized to two (45000 → 45000.00 → 45000.0): that case is UNCONFIRMED (§3.3).
+ * Returns null when `value` is not a decimal with at most two decimals.
+ */
+export function payuConfirmationNewValue(value: string): string | null {
+  const match = DECIMAL_VALUE.exec(value);
+  if (!match) return null;
+  const decimals = (match[2] ?? '').padEnd(2, '0');
+  return decimals[1] === '0' ? `${match[1]}.${decimals[0]}` : `${match[1]}.${decimals}`;
+}
+
+/**
+ * Response-page `new_value`: TX_VALUE rounded to ONE decimal, half to even (150.25 → 150.2,
+ * 150.35 → 150.4, 150.34 → 150.3), on integer centavos (§3.3). Not used for confirmations.
+ */
+export function payuResponsePageNewValue(txValue: string): string | null {
+  const cents = decimalPesosToCents(txValue);
+  if (cents === null) return null;
+  let tenths = Math.floor(cents / 10);
+  const remainder = cents % 10;
+  if (remainder > 5 || (remainder === 5 && tenths % 2 === 1)) tenths += 1;
+  return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+}
+
+export interface PayuResponsePageSignatureInput {
+  merchantId: string;
+  referenceCode: string;
+  txValue: string;
+  currency: string;
+  transactionState: string;
+}
+
+/**
+ * The signature the response page (`responseUrl`) carries, for display-only checks: the page is
+ * payer-controlled and never fulfils an order (§3.8). Null when TX_VALUE is not a decimal.
+ */
+export function payuResponsePageSignature(input: PayuResponsePageSignatureInput, apiKey: string, algorithm: PayuAlgorithm = 'MD5'): string | null {
+  const newValue = payuResponsePageNewValue(input.txValue);
+  if (newValue === null) return null;
+  return payuSignature([apiKey, input.merchantId, input.referenceCode, newValue, input.currency, input.transactionState], algorithm);
+}
+
+/**
+ * Form fields of a form-urlencoded body. The first occurrence of a name wins, so a duplicated
+ * field cannot shadow the value that was signed.
+ */
+function parseForm(rawBody: Buffer): Record<string, string> {
+  const params = new URLSearchParams(rawBody.toString('utf8'));
+  const fields: Record<string, string> = {};
+  for (const [name, value] of params) if (!Object.hasOwn(fields, name)) fields[name] = value;
+  return fields;
+}
+
+/**
+ * The amount of a Queries API order. The reference marks the path as UNCONFIRMED (§3.5), so we
+ * read `order.additionalValues.TX_VALUE.value` when it is there and otherwise report
+ * AMOUNT_UNKNOWN_IN_CENTS: the caller must then trust the amount of its own payment record.
+ */
+function orderAmount(order: TPayuOrder): { amountInCents: number; currency: string; warning?: string } {
+  const txValue = ZPayuTxValueSchema.safeParse(order.additionalValues?.['TX_VALUE']);
+  if (txValue.success) {
+    const { value, currency } = txValue.data;
+    const cents = typeof value === 'number' ? jsonPesosToCents(value) : decimalPesosToCents(value);
+    if (cents !== null) return { amountInCents: cents, currency: currency ?? PAYU_CURRENCY };
+  }
+  return {
+    amountInCents: AMOUNT_UNKNOWN_IN_CENTS,
+    currency: PAYU_CURRENCY,
+    warning: 'PayU order has no readable additionalValues.TX_VALUE; amount unknown, trust the payment record',
+  };
+}
+
+function operationTime(tx: TPayuTransaction): number {
+  const raw = tx.transactionResponse.operationDate ?? tx.operationDate;
+  const time = typeof raw === 'number' ? raw : Date.parse(raw ?? '');
+  return Number.isFinite(time) ? time : 0;
+}
+
+function pickTransaction(orders: TPayuOrder[]): { order: TPayuOrder; tx: TPayuTransaction } | undefined {
+  const candidates = orders.flatMap((order) => (order.transactions ?? []).map((tx) => ({ order, tx })));
+  // One order may hold several attempts (§3.3): any approval wins, then the latest final
+  // attempt, then the latest pending one.
+  const approved = candidates.find((c) => c.tx.transactionResponse.state === 'APPROVED');
+  if (approved) return approved;
+  const latestFirst = [...candidates].sort((a, b) => operationTime(b.tx) - operationTime(a.tx));
+  const isFinal = (state: string) => ['DECLINED', 'EXPIRED', 'ERROR'].includes(state);
+  return latestFirst.find((c) => isFinal(c.tx.transactionResponse.state)) ?? latestFirst[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adapter
+// ---------------------------------------------------------------------------------------------
+
+export const payuAdapter: GatewayAdapter<TPayuCredentials> = {
+  id: 'payu',
+  displayName: 'PayU (Tarjeta, PSE, Efecty)',
+  credentialsSchema: ZPayuCredentialsSchema,
+  capabilities: { statusLookup: true, refunds: false },
+
+  defaultEndpoints(environment: GatewayEnvironment): GatewayEndpoints {
+    return environment === 'production'
+      ? { apiUrl: 'https://api.payulatam.com', checkoutUrl: 'https://checkout.payulatam.com/ppp-web-gateway-payu/' }
+      : { apiUrl: 'https://sandbox.api.payulatam.com', checkoutUrl: 'https://sandbox.checkout.payulatam.com/ppp-web-gateway-payu/' };
+  },
+
+  async createPaymentLink(input: CreatePaymentLinkInput, ctx: GatewayContext<TPayuCredentials>): Promise<PaymentLink> {
+    const { creds } = ctx;
+    if (!Number.isSafeInteger(input.amountInPesos) || input.amountInPesos < 0) {
+      throw new RangeError(`not an integer peso amount: ${input.amountInPesos}`);
+    }
+    // Whole pesos, and exactly the same string in the form and in the signature (§3.8).
+    const amount = String(input.amountInPesos);
+    const algorithm = algorithmOf(creds);
+    const fields: Record<string, string> = {
+      merchantId: creds.merchantId,
+      accountId: creds.accountId,
+      description: Array.from(input.description.trim() || `Pedido ${input.reference}`).slice(0, PAYU_DESCRIPTION_MAX_CHARS).join(''),
+      referenceCode: input.reference,
+      amount,
+      // Explicit 0/0: omitting tax makes PayU add 19 % VAT for régimen-común merchants (§3.6).
+      tax: '0',
+      taxReturnBase: '0',
+      currency: PAYU_CURRENCY,
+      signature: payuSignature([creds.apiKey, creds.merchantId, input.reference, amount, PAYU_CURRENCY], algorithm),
+      algorithmSignature: algorithm,
+      test: creds.environment === 'sandbox' ? '1' : '0',
+      buyerEmail: `${input.customerPhone?.replace(/\D/g, '') || 'cliente'}@${PLACEHOLDER_EMAIL_DOMAIN}`,
+      buyerFullName: input.customerName?.trim() || PLACEHOLDER_BUYER_NAME,
+      responseUrl: input.returnUrl,
+      confirmationUrl: input.notificationUrl,
+    };
+    if (input.customerPhone) fields.telephone = input.customerPhone;
+    return { kind: 'form', action: ctx.endpoints.checkoutUrl, fields };
+  },
+
+  async fetchResult(reference: PaymentReference, ctx: GatewayContext<TPayuCredentials>): Promise<GatewayResult | null> {
+    const { creds } = ctx;
+    const request = {
+      test: creds.environment === 'sandbox',
+      language: 'es',
+      command: 'ORDER_DETAIL_BY_REFERENCE_CODE',
+      merchant: { apiLogin: creds.apiLogin, apiKey: creds.apiKey },
+      details: { referenceCode: reference },
+    };
+    let body: unknown;
+    try {
+      const response = await axios.post(`${ctx.endpoints.apiUrl}${QUERIES_PATH}`, request, {
+        // Without these PayU answers XML (§3.1).
+        headers: { 'Content-Type': 'application/json; charset=utf-8', Accept: 'application/json' },
+        timeout: GATEWAY_TIMEOUT_MS,
+      });
+      body = response.data;
+    } catch (error) {
+      throw toGatewayError('payu', 'order query', error);
+    }
+    const parsed = ZPayuQueryResponseSchema.safeParse(body);
+    if (!parsed.success) throw invalidGatewayResponse('payu', 'order query', parsed.error);
+    if (parsed.data.code !== 'SUCCESS') {
+      // PayU reports refusals inside a 2xx body; its text is about our request, never a secret.
+      throw new GatewayError('payu', {
+        code: ErrorCode.GATEWAY_REJECTED,
+        message: `payu order query: code ${parsed.data.code}`,
+        retryable: false,
+        details: { operation: 'order query', upstreamError: parsed.data.error?.slice(0, 200) ?? null },
+      });
+    }
+    // An empty payload means the payer has not reached PayU with this reference yet (§3.5).
+    const orders = (parsed.data.result?.payload ?? []).filter((order) => order.referenceCode === reference);
+    const chosen = pickTransaction(orders);
+    if (!chosen) return null;
+
+    const mapped = mapPayuTransactionState(chosen.tx.transactionResponse.state);
+    const amount = orderAmount(chosen.order);
+    const warning = [mapped.warning, amount.warning].filter(Boolean).join('; ');
+    return {
+      gateway: 'payu',
+      reference,
+      transactionId: chosen.tx.id,
+      status: mapped.status,
+      amountInCents: amount.amountInCents,
+      currency: amount.currency,
+      method: chosen.tx.paymentMethod ?? null,
+      message: chosen.tx.transactionResponse.responseMessage ?? chosen.tx.transactionResponse.responseCode ?? null,
+      ...(warning ? { warning } : {}),
+    };
+  },
+
+  readReference(webhook: RawWebhook): PaymentReference | null {
+    const reference = parseForm(webhook.rawBody).reference_sale;
+    return reference ? reference : null;
+  },
+
+  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<TPayuCredentials>): void {
+    const { creds } = ctx;
+    if (!creds.apiKey) throw new WebhookSignatureError('PayU apiKey is empty', 'tenant credentials have no apiKey');
+    const fields = parseForm(webhook.rawBody);
+    const { sign, merchant_id: merchantId, reference_sale: referenceSale, value, currency, state_pol: statePol } = fields;
+    if (!sign || !merchantId || !referenceSale || !value || !currency || !statePol) {
+      throw new WebhookSignatureError(
+        'PayU confirmation lacks sign, merchant_id, reference_sale, value, currency or state_pol',
+        'body is not form-urlencoded, or a JSON-only body parser consumed it (§3.8)',
+      );
+    }
+    const algorithm = algorithmOf(creds);
+    if (!isHexDigest(sign, HEX_LENGTH_BY_ALGORITHM[algorithm])) {
+      const other = PAYU_ALGORITHMS.find((a) => isHexDigest(sign, HEX_LENGTH_BY_ALGORITHM[a]));
+      throw new WebhookSignatureError(
+        `PayU sign is not a ${algorithm} hex digest`,
+        other ? `the PayU account signs with ${other}; set the tenant's algorithm to ${other}` : 'malformed sign',
+      );
+    }
+    if (merchantId !== creds.merchantId) {
+      throw new WebhookSignatureError('PayU merchant_id does not match the tenant', 'confirmation for another merchant or tenant');
+    }
+    const newValue = payuConfirmationNewValue(value);
+    if (newValue === null) throw new WebhookSignatureError('PayU value is not a decimal amount', 'malformed value');
+    // Every part comes from the POST itself, not from our records (§3.3).
+    const expected = payuSignature([creds.apiKey, merchantId, referenceSale, newValue, currency, statePol], algorithm);
+    if (!timingSafeEqualHex(expected, sign)) {
+      throw new WebhookSignatureError(
+        'PayU sign does not match',
+        whitespaceHint(creds.apiKey, 'apiKey') ?? 'wrong apiKey, or a field was altered (check the new_value rounding rule)',
+      );
+    }
+  },
+
+  parseWebhook(webhook: RawWebhook): GatewayResult | { ignored: string } {
+    const parsed = ZPayuConfirmationSchema.safeParse(parseForm(webhook.rawBody));
+    if (!parsed.success) throw invalidWebhookBody('payu', parsed.error);
+    const confirmation = parsed.data;
+    // `value` is decimal pesos ("45000.00"): converted on the string, never as a float (§3.6).
+    const amountInCents = decimalPesosToCents(confirmation.value);
+    if (amountInCents === null) throw invalidWebhookBody('payu', 'value');
+    const mapped = mapPayuStatePol(confirmation.state_pol, confirmation.response_code_pol);
+    const typeCode = confirmation.payment_method_type;
+    const method =
+      confirmation.payment_method_name || (typeCode ? (PAYMENT_METHOD_TYPE_NAMES[typeCode] ?? `TYPE_${typeCode}`) : null);
+    return {
+      gateway: 'payu',
+      reference: confirmation.reference_sale,
+      // transaction_id differs per attempt; reference_pol (the PayU order) is shared (§3.3).
+      transactionId: confirmation.transaction_id,
+      status: mapped.status,
+      amountInCents,
+      currency: confirmation.currency,
+      method,
+      message: confirmation.response_message_pol || null,
+      ...(mapped.warning ? { warning: mapped.warning } : {}),
+    };
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * Our own demo gateway ("Pago de prueba"): a checkout page served by this app at
+ * `${checkoutUrl}/${reference}` and webhooks signed with HMAC-SHA256 (hex) over the raw body,
+ * header `x-sandbox-signature`. It never talks to a third party, so it has no status lookup.
+ */
+import { z } from 'zod';
+import { AppError, ErrorCode, WebhookSignatureError } from '../../errors';
+import type {
+  CreatePaymentLinkInput,
+  GatewayAdapter,
+  GatewayContext,
+  GatewayEndpoints,
+  GatewayEnvironment,
+  GatewayResult,
+  PaymentLink,
+  PaymentReference,
+  RawWebhook,
+} from '../gateway';
+import {
+  hmacSha256Hex,
+  invalidWebhookBody,
+  isHexDigest,
+  parseJsonOrUndefined,
+  readHeader,
+  type StatusMapping,
+  timingSafeEqualHex,
+  whitespaceHint,
+} from '../signatures';
+
+export const SANDBOX_SIGNATURE_HEADER = 'x-sandbox-signature';
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+// ---------------------------------------------------------------------------------------------
+
+export const ZSandboxCredentialsSchema = z.object({
+  environment: z.enum(['sandbox', 'production']),
+  /** HMAC key for `x-sandbox-signature`. */
+  secret: z.string().trim().min(1),
+});
+export type TSandboxCredentials = z.output<typeof ZSandboxCredentialsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Wire schema
+// ---------------------------------------------------------------------------------------------
+
+export const ZSandboxWebhookBodySchema = z.object({
+  reference: z.string().min(1),
+  transactionId: z.string().min(1),
+  status: z.string().min(1),
+  amountInCents: z.number().int().nonnegative(),
+  currency: z.string().min(1),
+  method: z.string().nullish(),
+  message: z.string().nullish(),
+});
+export type TSandboxWebhookBody = z.output<typeof ZSandboxWebhookBodySchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Status mapping
+// ---------------------------------------------------------------------------------------------
+
+const SANDBOX_STATUSES = ['APPROVED', 'DECLINED', 'PENDING', 'ERROR'] as const;
+type SandboxStatus = (typeof SANDBOX_STATUSES)[number];
+
+function isSandboxStatus(value: string): value is SandboxStatus {
+  return (SANDBOX_STATUSES as readonly string[]).includes(value);
+}
+
+/** Sandbox `status` → ours. Unknown → pending with a warning, never approved. */
+export function mapSandboxStatus(status: string): StatusMapping {
+  if (!isSandboxStatus(status)) return { status: 'pending', warning: `unknown sandbox status "${status}" treated as pending` };
+  switch (status) {
+    case 'APPROVED':
+      return { status: 'approved' };
+    case 'DECLINED':
+      return { status: 'declined' };
+    case 'PENDING':
+      return { status: 'pending' };
+    case 'ERROR':
+      return { status: 'error' };
+    default: {
+      const unreachable: never = status;
+      return unreachable;
+    }
+  }
+}
+
+/** `x-sandbox-signature`: HMAC-SHA256(secret, raw body bytes), hex. */
+export function sandboxWebhookSignature(rawBody: Buffer, secret: string): string {
+  return hmacSha256Hex(secret, rawBody);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Adapter
+// ---------------------------------------------------------------------------------------------
+
+export const sandboxAdapter: GatewayAdapter<TSandboxCredentials> = {
+  id: 'sandbox',
+  displayName: 'Pago de prueba (Sandbox)',
+  credentialsSchema: ZSandboxCredentialsSchema,
+  capabilities: { statusLookup: false, refunds: false },
+
+  defaultEndpoints(_environment: GatewayEnvironment): GatewayEndpoints {
+    // The checkout lives in this app; the caller fills the base in from PUBLIC_BASE_URL.
+    return { apiUrl: '', checkoutUrl: '' };
+  },
+
+  async createPaymentLink(input: CreatePaymentLinkInput, ctx: GatewayContext<TSandboxCredentials>): Promise<PaymentLink> {
+    const base = ctx.endpoints.checkoutUrl.replace(/\/+$/, '');
+    if (!base) {
+      throw new AppError(ErrorCode.CONFIG_INVALID, {
+        message: 'sandbox checkoutUrl is empty: derive it from PUBLIC_BASE_URL before creating links',
+      });
+    }
+    return { kind: 'redirect', url: `${base}/${encodeURIComponent(input.reference)}` };
+  },
+
+  async fetchResult(_reference: PaymentReference, _ctx: GatewayContext<TSandboxCredentials>): Promise<GatewayResult | null> {
+    // No remote state to ask: results arrive only as webhooks from our own checkout page.
+    return null;
+  },
+
+  readReference(webhook: RawWebhook): PaymentReference | null {
+    const parsed = z.object({ reference: z.string().min(1) }).safeParse(parseJsonOrUndefined(webhook.rawBody));
+    return parsed.success ? parsed.data.reference : null;
+  },
+
+  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<TSandboxCredentials>): void {
+    const { secret } = ctx.creds;
+    if (!secret) throw new WebhookSignatureError('sandbox secret is empty', 'tenant credentials have no secret');
+    const signature = readHeader(webhook.headers, SANDBOX_SIGNATURE_HEADER);
+    if (signature === null) throw new WebhookSignatureError(`missing ${SANDBOX_SIGNATURE_HEADER} header`, 'not sent by the sandbox checkout');
+    if (!isHexDigest(signature, 64)) throw new WebhookSignatureError(`${SANDBOX_SIGNATURE_HEADER} is not a SHA-256 hex digest`, 'malformed header');
+    if (!timingSafeEqualHex(sandboxWebhookSignature(webhook.rawBody, secret), signature)) {
+      throw new WebhookSignatureError(
+        `${SANDBOX_SIGNATURE_HEADER} does not match`,
+        whitespaceHint(secret, 'sandbox secret') ?? 'wrong secret, or the body was re-serialized (verify the raw bytes)',
+      );
+    }
+  },
+
+  parseWebhook(webhook: RawWebhook): GatewayResult | { ignored: string } {
+    const parsed = ZSandboxWebhookBodySchema.safeParse(parseJsonOrUndefined(webhook.rawBody));
+    if (!parsed.success) throw invalidWebhookBody('sandbox', parsed.error);
+    const body = parsed.data;
+    const mapped = mapSandboxStatus(body.status);
+    return {
+      gateway: 'sandbox',
+      reference: body.reference,
+      transactionId: body.transactionId,
+      status: mapped.status,
+      amountInCents: body.amountInCents,
+      currency: body.currency,
+      method: body.method ?? null,
+      message: body.message ?? null,
+      ...(mapped.warning ? { warning: mapped.warning } : {}),
+    };
+  },
+};

@@ -1,0 +1,159 @@
+/**
+ * A local stand-in for Wompi (reference/gateways.md §1) on 127.0.0.1, port 0. It implements only
+ * what we use and checks requests the way Wompi documents them:
+ *
+ * - `GET /v1/transactions?reference=` with `Authorization: Bearer <private key>` (§1.5);
+ * - `GET /p/?…` the Web Checkout a payer's browser opens (§1.2a): checks the public key, COP,
+ *   integer centavos ending in 00, and `signature:integrity`.
+ *
+ * Point the adapter at it with `{ apiUrl: server.apiUrl, checkoutUrl: server.checkoutUrl }`.
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signWompiCheckout } from './signers';
+
+export { wompiTransaction, type WompiTransactionInput } from './signers';
+
+export interface WompiServerOptions {
+  /** The `pub_test_…` key checkout URLs must carry. */
+  publicKey: string;
+  /** The `prv_test_…` key API calls must send as a Bearer token. */
+  privateKey: string;
+  /** Used to check `signature:integrity` on checkout URLs. */
+  integritySecret: string;
+}
+
+/** One request as the server saw it. `body` is the parsed JSON or query, when there is one. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  rawBody: string;
+}
+
+export interface WompiServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** `${url}/v1`, the adapter's `apiUrl`. */
+  apiUrl: string;
+  /** `${url}/p/`, the adapter's `checkoutUrl`. */
+  checkoutUrl: string;
+  received: RecordedRequest[];
+  /** What `GET /v1/transactions?reference=<reference>` answers in `data` (wire shape; see `wompiTransaction`). */
+  setTransactions(reference: string, transactions: Array<Record<string, unknown>>): void;
+  /** Answer the next `times` requests with `status` (e.g. 503) before any other check. */
+  failNext(status: number, times?: number): void;
+  close(): Promise<void>;
+}
+
+export async function startWompiServer(options: WompiServerOptions): Promise<WompiServer> {
+  const transactions = new Map<string, Array<Record<string, unknown>>>();
+  const received: RecordedRequest[] = [];
+  let failures: { status: number; remaining: number } | null = null;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const rawBody = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    received.push({
+      method: req.method ?? '',
+      path: url.pathname + url.search,
+      headers: req.headers,
+      body: url.search ? Object.fromEntries(url.searchParams) : parseJson(rawBody),
+      rawBody,
+    });
+
+    if (failures && failures.remaining > 0) {
+      failures.remaining -= 1;
+      return sendJson(res, failures.status, { error: { type: 'INJECTED_FAILURE', reason: `status ${failures.status}` } });
+    }
+
+    if (req.method === 'GET' && url.pathname === '/v1/transactions') {
+      if (req.headers.authorization !== `Bearer ${options.privateKey}`) {
+        return sendJson(res, 401, { error: { type: 'AUTHENTICATION_UNAUTHORIZED', reason: 'Se esperaba una llave privada' } });
+      }
+      const reference = url.searchParams.get('reference');
+      if (!reference) {
+        return sendJson(res, 422, { error: { type: 'INPUT_VALIDATION_ERROR', messages: { reference: ['reference is required'] } } });
+      }
+      return sendJson(res, 200, { data: transactions.get(reference) ?? [] });
+    }
+
+    if (req.method === 'GET' && (url.pathname === '/p/' || url.pathname === '/p')) {
+      const problems = checkCheckout(url.searchParams, options);
+      if (problems.length > 0) return sendJson(res, 422, { error: { type: 'INPUT_VALIDATION_ERROR', messages: problems } });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(`<!doctype html><title>Wompi test checkout</title><p>Pago ${escapeHtml(url.searchParams.get('reference') ?? '')}</p>`);
+      return;
+    }
+
+    sendJson(res, 404, { error: { type: 'NOT_FOUND_ERROR', reason: `${req.method} ${url.pathname} is not implemented` } });
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => sendJson(res, 500, { error: { type: 'TEST_SERVER_ERROR', reason: String(error) } }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    apiUrl: `${url}/v1`,
+    checkoutUrl: `${url}/p/`,
+    received,
+    setTransactions: (reference, list) => transactions.set(reference, list),
+    failNext: (status, times = 1) => {
+      failures = { status, remaining: times };
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+/** Web Checkout rules (§1.2a, §1.6). Returns readable problems; empty when the URL is valid. */
+function checkCheckout(params: URLSearchParams, options: WompiServerOptions): string[] {
+  const problems: string[] = [];
+  const required = ['public-key', 'currency', 'amount-in-cents', 'reference', 'signature:integrity'];
+  for (const name of required) if (!params.get(name)) problems.push(`${name} is required`);
+  if (problems.length > 0) return problems;
+  const amount = params.get('amount-in-cents') ?? '';
+  const reference = params.get('reference') ?? '';
+  const currency = params.get('currency') ?? '';
+  const expirationTime = params.get('expiration-time') ?? undefined;
+  if (params.get('public-key') !== options.publicKey) problems.push('public-key is not this merchant');
+  if (currency !== 'COP') problems.push('currency must be COP');
+  if (!/^\d+00$/.test(amount)) problems.push('amount-in-cents must be integer centavos ending in 00');
+  if (expirationTime !== undefined && Number.isNaN(Date.parse(expirationTime))) problems.push('expiration-time must be ISO 8601');
+  const redirect = params.get('redirect-url');
+  if (redirect !== null && !URL.canParse(redirect)) problems.push('redirect-url must be an absolute URL');
+  const expected = signWompiCheckout({ reference, amountInCents: amount, currency, expirationTime }, options.integritySecret);
+  if (params.get('signature:integrity') !== expected) problems.push('signature:integrity does not match');
+  return problems;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(raw: string): unknown {
+  if (raw === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw; // recorded as text: the test decides whether that is wrong
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
