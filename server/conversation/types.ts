@@ -79,6 +79,11 @@ export interface Session {
   telefonoContacto?: string;
   /** Payment in progress (esperando_pago) or last one sent. */
   pagoPendiente?: PendingPaymentRef;
+  /**
+   * True right after the bot showed the cart asking "¿Confirmas?", so a bare "sí" confirms that
+   * cart and nothing else; the key is removed (not set to false) once anything else is shown.
+   */
+  esperandoConfirmacion?: boolean;
   /** Epoch ms of the last customer message. */
   actualizado: number;
 }
@@ -128,8 +133,12 @@ export interface OrderDraft {
  * sends the replies that depend on their outcome (order id, payment link).
  */
 export type Effect =
-  /** Payments off, or cash on delivery: create the order now. */
-  | { kind: 'create_order'; draft: OrderDraft; pago: 'sin_pago' | 'contraentrega' }
+  /**
+   * Payments off, or cash on delivery: create the order now. `reemplaza` names a payment link
+   * still pending from this conversation (the customer switched to cash): it must not also
+   * become an order if it is paid later without a person looking at it.
+   */
+  | { kind: 'create_order'; draft: OrderDraft; pago: 'sin_pago' | 'contraentrega'; reemplaza?: string }
   /** Write the pending payment record for `gateway` and send its link. */
   | { kind: 'create_payment'; draft: OrderDraft; gateway: 'wompi' | 'bold' | 'payu' | 'sandbox'; referencia: string; reemplaza?: string };
 
@@ -145,7 +154,17 @@ export interface TurnContext {
   sessionTtlMs: number;
   /** Makes a new payment reference; deterministic per inbound message so retries agree. */
   newPaymentReference: () => string;
+  /**
+   * State of `pagos/{session.pagoPendiente.referencia}` when the session has one, read by the
+   * runner before the turn. Lets a paid, declined or expired link change what the bot says
+   * (a paid order starts a fresh conversation instead of "your payment is pending").
+   * Absent → treated as `pendiente`.
+   */
+  pendingPaymentStatus?: PendingPaymentStatus;
 }
+
+/** `pagos/{referencia}.estado`, as far as the conversation cares. */
+export type PendingPaymentStatus = 'pendiente' | 'completado' | 'rechazado' | 'expirado' | 'fraude_detectado';
 
 export interface TurnResult {
   session: Session;

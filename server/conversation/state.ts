@@ -1,0 +1,148 @@
+/**
+ * Session and cart rules used by `step()`. Pure: every function returns new values and never
+ * mutates its arguments, so a turn that is retried (RTDB transactions re-run their update
+ * function) computes the same result.
+ *
+ * Sessions are stored in RTDB, which rejects `undefined` values and drops empty arrays; helpers
+ * here therefore omit optional keys instead of setting them to `undefined`.
+ */
+import type { CartLine, MenuItem, OrderDraft, Session } from './types';
+
+/** Most units of one product in a cart line; "1000000 hamburguesas" is refused, not clamped. */
+export const MAX_QTY_PER_LINE = 50;
+
+/** Largest order total accepted over WhatsApp, in integer COP (pesos). */
+export const MAX_CART_TOTAL_COP = 2_000_000;
+
+const STEPS: ReadonlySet<Session['paso']> = new Set([
+  'inicio',
+  'ordenando',
+  'direccion',
+  'telefono',
+  'metodo_pago',
+  'esperando_pago',
+]);
+
+/** A fresh conversation: nothing ordered yet. */
+export function newSession(now: number): Session {
+  return { paso: 'inicio', carrito: [], actualizado: now };
+}
+
+/** True when the customer has been silent for longer than `ttlMs`. A clock skew into the future never expires a session. */
+export function isExpired(session: Session, now: number, ttlMs: number): boolean {
+  return now - session.actualizado > ttlMs;
+}
+
+/** True when an expired session held something the customer would miss (a cart, a step in progress). */
+export function hadProgress(session: Session): boolean {
+  return session.paso !== 'inicio' || (Array.isArray(session.carrito) && session.carrito.length > 0);
+}
+
+/**
+ * Repairs what RTDB does to a stored session: an empty `carrito` comes back missing, and a value
+ * written by an older version may name a step we no longer have.
+ */
+export function reviveSession(session: Session): Session {
+  const carrito = Array.isArray(session.carrito) ? session.carrito : [];
+  const paso = STEPS.has(session.paso) ? session.paso : 'inicio';
+  return { ...session, paso, carrito };
+}
+
+/** Σ precio × cantidad, in integer COP. */
+export function cartTotal(cart: readonly CartLine[]): number {
+  return cart.reduce((sum, line) => sum + line.precio * line.cantidad, 0);
+}
+
+/** Total number of units in the cart. */
+export function cartUnits(cart: readonly CartLine[]): number {
+  return cart.reduce((sum, line) => sum + line.cantidad, 0);
+}
+
+export function findLine(cart: readonly CartLine[], itemId: string): CartLine | undefined {
+  return cart.find((line) => line.itemId === itemId);
+}
+
+export type AddToCartResult =
+  | { ok: true; cart: CartLine[]; line: CartLine }
+  /** `line_limit`: the line would pass MAX_QTY_PER_LINE; `total_limit`: the cart would pass MAX_CART_TOTAL_COP. */
+  | { ok: false; reason: 'invalid_quantity' | 'line_limit' | 'total_limit'; inCart: number };
+
+/**
+ * Adds `cantidad` units of `item`, merging with an existing line. All or nothing: a request that
+ * would break a limit adds nothing, so the customer is never left with a silently trimmed amount.
+ * The price is copied from the menu now; later menu edits are reconciled at confirmation.
+ */
+export function addToCart(cart: readonly CartLine[], item: MenuItem, cantidad: number): AddToCartResult {
+  const existing = findLine(cart, item.itemId);
+  const inCart = existing?.cantidad ?? 0;
+  if (!Number.isSafeInteger(cantidad) || cantidad < 1 || cantidad > MAX_QTY_PER_LINE) {
+    return { ok: false, reason: 'invalid_quantity', inCart };
+  }
+  if (inCart + cantidad > MAX_QTY_PER_LINE) return { ok: false, reason: 'line_limit', inCart };
+  if (cartTotal(cart) + item.precio * cantidad > MAX_CART_TOTAL_COP) return { ok: false, reason: 'total_limit', inCart };
+
+  const line: CartLine = {
+    itemId: item.itemId,
+    numero: item.numero,
+    nombre: item.nombre,
+    precio: item.precio,
+    cantidad: inCart + cantidad,
+  };
+  const next = existing ? cart.map((l) => (l.itemId === item.itemId ? line : l)) : [...cart, line];
+  return { ok: true, cart: next, line };
+}
+
+/** Removes the whole line for `itemId` (no-op when absent). */
+export function removeLine(cart: readonly CartLine[], itemId: string): CartLine[] {
+  return cart.filter((line) => line.itemId !== itemId);
+}
+
+/** Takes `cantidad` units off a line; the line disappears when it reaches zero. */
+export function reduceLine(cart: readonly CartLine[], itemId: string, cantidad: number): CartLine[] {
+  return cart.flatMap((line) => {
+    if (line.itemId !== itemId) return [line];
+    const left = line.cantidad - cantidad;
+    return left > 0 ? [{ ...line, cantidad: left }] : [];
+  });
+}
+
+export interface CartReconciliation {
+  cart: CartLine[];
+  /** Lines whose item was deleted from the menu or is no longer available. */
+  removed: CartLine[];
+  /** Lines whose price changed; each holds the new price. */
+  repriced: Array<{ line: CartLine; previousPrice: number }>;
+}
+
+/**
+ * Brings a cart in line with the current menu before the customer commits to an amount: the
+ * owner may have marked an item unavailable or changed a price while the cart sat in the session.
+ */
+export function reconcileCart(cart: readonly CartLine[], menu: readonly MenuItem[]): CartReconciliation {
+  const byId = new Map(menu.map((item) => [item.itemId, item]));
+  const result: CartReconciliation = { cart: [], removed: [], repriced: [] };
+  for (const line of cart) {
+    const item = byId.get(line.itemId);
+    if (!item || !item.disponible) {
+      result.removed.push(line);
+      continue;
+    }
+    const current: CartLine = { ...line, numero: item.numero, nombre: item.nombre, precio: item.precio };
+    if (item.precio !== line.precio) result.repriced.push({ line: current, previousPrice: line.precio });
+    result.cart.push(current);
+  }
+  return result;
+}
+
+/** The order as the session describes it, or null when a required piece is missing. */
+export function buildOrderDraft(session: Session): OrderDraft | null {
+  if (session.carrito.length === 0 || !session.direccion || !session.telefonoContacto) return null;
+  const draft: OrderDraft = {
+    items: session.carrito.map((line) => ({ ...line })),
+    total: cartTotal(session.carrito),
+    direccion: session.direccion,
+    telefonoContacto: session.telefonoContacto,
+  };
+  if (session.ubicacion) draft.ubicacion = { ...session.ubicacion };
+  return draft;
+}

@@ -1,0 +1,700 @@
+/**
+ * The ordering conversation as a pure function: (session, input, context) → (session, replies,
+ * effects). No I/O, no clock, no randomness: time is `ctx.now` and payment references come from
+ * `ctx.newPaymentReference()`, so a turn retried inside an RTDB transaction computes the same
+ * answer. The runner saves the session, sends `replies` in order, then runs `effects` (which
+ * send their own replies: order confirmation, payment link).
+ *
+ * Steps: inicio → ordenando → direccion → telefono → [metodo_pago → esperando_pago] → inicio.
+ * Decisions that are not obvious from the issue:
+ * - Every input gets at least one reply; anything unexpected re-asks the current step.
+ * - "cancelar" works in every step. "ayuda" explains what can be typed in the current step.
+ * - "menu" during address/phone/method goes back to ordering with the cart kept. While a payment
+ *   is pending it only shows the menu (text, no tappable list) and the reminder: the link's
+ *   amount is fixed, so changing the order means "cancelar" first.
+ * - In esperando_pago: "cambiar método" (or the `pay:change` button) shows the method list; any
+ *   new method replaces the pending link (`reemplaza`). "cancelar" resets and tells the customer
+ *   not to use the link, and that a payment already made will still be honoured (flow 4 turns
+ *   an approved payment into an order whatever the session says).
+ * - An idle session past `ctx.sessionTtlMs` starts over; the customer is told only when the old
+ *   session had something in progress (a cart or a step past inicio), since "your conversation
+ *   expired" means nothing to someone who was not ordering.
+ * - Free-text orders add the parts that are clear and list the parts that are not; see
+ *   parse-order-text.ts for the number conventions ("2 x 3" = 2 units of item 3).
+ */
+import type {
+  CartLine,
+  Effect,
+  InboundInput,
+  MenuItem,
+  PaymentMethodOption,
+  Reply,
+  Session,
+  TurnContext,
+  TurnResult,
+} from './types';
+import * as msg from './messages.es-CO';
+import { ChoiceId, MAX_ADDRESS_CHARS } from './messages.es-CO';
+import { parseOrderText, type OrderTextProblem } from './parse-order-text';
+import { colombianMobileFromWaId, extractColombianMobile } from './phone';
+import {
+  addToCart,
+  buildOrderDraft,
+  cartTotal,
+  findLine,
+  hadProgress,
+  isExpired,
+  MAX_CART_TOTAL_COP,
+  newSession,
+  reconcileCart,
+  reduceLine,
+  removeLine,
+  reviveSession,
+} from './state';
+import { canonicalToken, capInput, foldAccents, hasReadableContent, normalize, tokensMatch } from './text';
+
+/** Fewest letters/digits in a typed address ("Cra 7 #45" has 6). */
+const MIN_ADDRESS_MEANINGFUL_CHARS = 6;
+
+interface Turn {
+  session: Session;
+  replies: Reply[];
+  effects: Effect[];
+  /** The replies end with the cart asking "¿Confirmas?", so a bare "sí" next turn confirms. */
+  askedToConfirm?: boolean;
+}
+
+/** One turn's inputs as every step handler sees them. */
+interface StepInput {
+  session: Session;
+  input: InboundInput;
+  ctx: TurnContext;
+  /** What the input asks for, step-independent; null for free text (an order, an address…). */
+  intent: Intent | null;
+  /** The conversation just started (new customer, or an expired session). */
+  fresh: boolean;
+}
+
+/** What the bot understood an input to ask for, independent of the step. */
+type Intent =
+  | 'greeting'
+  | 'menu'
+  | 'price_question'
+  | 'cart'
+  | 'clear'
+  | 'confirm'
+  | 'yes'
+  | 'no'
+  | 'thanks'
+  | 'help'
+  | 'cancel'
+  | 'change_method'
+  | 'use_own_phone';
+
+export function step(session: Session | null, input: InboundInput, ctx: TurnContext): TurnResult {
+  const before: Reply[] = [];
+  let current: Session;
+  let fresh = false;
+  if (session === null) {
+    current = newSession(ctx.now);
+    fresh = true;
+  } else {
+    const revived = reviveSession(session);
+    if (isExpired(revived, ctx.now, ctx.sessionTtlMs)) {
+      if (hadProgress(revived)) before.push(msg.sessionExpired({ hadPendingPayment: revived.paso === 'esperando_pago' }));
+      current = newSession(ctx.now);
+      fresh = true;
+    } else {
+      current = revived;
+    }
+  }
+  if (current.pagoPendiente && ctx.pendingPaymentStatus === 'completado') {
+    // The link was paid and confirm-payment created the order; this conversation is done.
+    current = newSession(ctx.now);
+  }
+
+  const turn = handle(current, input, ctx, fresh);
+  // Backstop for the "never silent" rule; every handler already replies.
+  const replies = turn.replies.length > 0 ? turn.replies : reprompt(turn.session, ctx).replies;
+
+  const next: Session = { ...turn.session, actualizado: ctx.now };
+  // Removed rather than set to false: sessions hold only what is true.
+  if (turn.askedToConfirm) next.esperandoConfirmacion = true;
+  else delete next.esperandoConfirmacion;
+  return { session: next, replies: [...before, ...replies], effects: turn.effects };
+}
+
+function handle(session: Session, input: InboundInput, ctx: TurnContext, fresh: boolean): Turn {
+  const intent = intentOf(input);
+  if (session.paso === 'metodo_pago' && ctx.tenant.paymentMethods.length === 0 && intent !== 'cancel') {
+    // The owner turned payments off while this customer was choosing: the old flow applies.
+    return createOrder(session, ctx, 'sin_pago');
+  }
+  if (input.kind === 'unsupported') return prepend(msg.unsupportedMessage(), reprompt(session, ctx));
+  if (input.kind === 'text' && !hasReadableContent(capInput(input.text))) {
+    return prepend(msg.unreadableMessage(), reprompt(session, ctx));
+  }
+  if (intent === 'cancel') return cancel(session);
+  if (intent === 'help') return help(session, ctx);
+
+  const args: StepInput = { session, input, ctx, intent, fresh };
+  switch (session.paso) {
+    case 'inicio':
+    case 'ordenando':
+      return ordering(args);
+    case 'direccion':
+      return addressStep(args);
+    case 'telefono':
+      return phoneStep(args);
+    case 'metodo_pago':
+      return methodStep(args);
+    case 'esperando_pago':
+      return waitingStep(args);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the cart (inicio, ordenando)
+
+function ordering(args: StepInput): Turn {
+  const { session, input, ctx, intent, fresh } = args;
+  if (input.kind === 'location') return prependNote(msg.locationNotExpectedNote(), reprompt(session, ctx));
+  if (input.kind === 'choice' && input.id.startsWith(ChoiceId.ITEM_PREFIX)) {
+    return addItemById(session, ctx, input.id.slice(ChoiceId.ITEM_PREFIX.length));
+  }
+
+  switch (intent) {
+    case 'greeting':
+    case 'menu':
+      return showMenu(session, ctx, { greet: fresh || intent === 'greeting' || (input.kind === 'text' && hasGreeting(input.text)) });
+    case 'price_question':
+      return showMenu(session, ctx, { greet: false, intro: msg.priceQuestionIntro() });
+    case 'cart':
+      return viewCart(session);
+    case 'clear':
+      return clearCart(session);
+    case 'confirm':
+      return confirmOrder(session, ctx);
+    case 'yes':
+      if (session.esperandoConfirmacion && session.carrito.length > 0) return confirmOrder(session, ctx);
+      return session.carrito.length > 0 ? askToConfirm(session) : reply(session, msg.cartEmpty());
+    case 'no':
+      if (session.carrito.length > 0) return reply(session, msg.textReply(msg.keepOrderingNote()));
+      return reply(session, msg.howToStart());
+    case 'thanks':
+      return session.carrito.length > 0 ? askToConfirm(session) : reply(session, msg.thanks());
+    default:
+      break;
+  }
+  if (input.kind !== 'text') return reprompt(session, ctx);
+
+  const raw = capInput(input.text);
+  const removal = removalRequest(raw);
+  if (removal !== null) return removeFromCart(session, removal);
+  return addFromText(args, raw);
+}
+
+function showMenu(session: Session, ctx: TurnContext, options: { greet: boolean; intro?: string }): Turn {
+  const replies = msg.menuReplies({
+    restaurantName: ctx.tenant.restaurantName,
+    menu: ctx.tenant.menu,
+    greet: options.greet,
+    ...(ctx.profileName ? { profileName: ctx.profileName } : {}),
+    ...(options.intro ? { intro: options.intro } : {}),
+    cart: session.carrito,
+    canOrder: true,
+  });
+  return { session: { ...session, paso: buildingStep(session.carrito) }, replies, effects: [] };
+}
+
+function viewCart(session: Session): Turn {
+  if (session.carrito.length === 0) return reply({ ...session, paso: 'inicio' }, msg.cartEmpty());
+  return { session: { ...session, paso: 'ordenando' }, replies: msg.cartSummary(session.carrito), effects: [], askedToConfirm: true };
+}
+
+function askToConfirm(session: Session, notes: string[] = []): Turn {
+  return {
+    session: { ...session, paso: 'ordenando' },
+    replies: msg.cartSummary(session.carrito, notes),
+    effects: [],
+    askedToConfirm: true,
+  };
+}
+
+function clearCart(session: Session): Turn {
+  if (session.carrito.length === 0) return reply({ ...session, paso: 'inicio' }, msg.cartEmpty());
+  return reply({ ...session, paso: 'inicio', carrito: [] }, msg.cartCleared());
+}
+
+function addItemById(session: Session, ctx: TurnContext, itemId: string): Turn {
+  const item = ctx.tenant.menu.find((candidate) => candidate.itemId === itemId);
+  if (!item) return afterCartChange(session, session.carrito, [msg.problemsNote([{ kind: 'unknown_item', text: 'ese producto', explicitQuantity: false, suggestions: [] }])]);
+  if (!item.disponible) return afterCartChange(session, session.carrito, [msg.problemsNote([{ kind: 'unavailable', text: item.nombre, item }])]);
+  return addLines(session, [{ item, cantidad: 1 }], []);
+}
+
+function addFromText({ session, ctx, fresh }: StepInput, raw: string): Turn {
+  const parsed = parseOrderText(raw, ctx.tenant.menu);
+  const understood = parsed.lines.length > 0 || parsed.problems.some((problem) => !isVague(problem));
+  if (!understood) {
+    // A first message we cannot read ("quiero pedir", "buenas, ¿hacen domicilios?") deserves the menu.
+    if (fresh) return showMenu(session, ctx, { greet: true });
+    return prependNote(msg.notUnderstoodNote(), session.carrito.length > 0 ? askToConfirm(session) : reply(session, msg.howToStart()));
+  }
+  const turn = addLines(session, parsed.lines, parsed.problems);
+  if (fresh && turn.session.carrito.length === 0) {
+    // A new customer whose first message named nothing we sell: say why, then show what we sell.
+    return showMenu(session, ctx, { greet: true, intro: msg.problemsNote(parsed.problems) });
+  }
+  return turn;
+}
+
+/** An unrecognized word with no quantity and nothing close on the menu: chatter, not an order. */
+function isVague(problem: OrderTextProblem): boolean {
+  return problem.kind === 'unknown_item' && problem.suggestions.length === 0 && !problem.explicitQuantity;
+}
+
+function addLines(session: Session, lines: ReadonlyArray<{ item: MenuItem; cantidad: number }>, problems: readonly OrderTextProblem[]): Turn {
+  let cart = session.carrito;
+  const added: Array<{ nombre: string; cantidad: number }> = [];
+  const refusals: msg.CartRefusal[] = [];
+  for (const { item, cantidad } of lines) {
+    const result = addToCart(cart, item, cantidad);
+    if (result.ok) {
+      cart = result.cart;
+      added.push({ nombre: item.nombre, cantidad });
+    } else if (result.reason === 'total_limit') {
+      refusals.push({ kind: 'total_limit', nombre: item.nombre });
+    } else {
+      refusals.push({ kind: 'line_limit', nombre: item.nombre, inCart: result.inCart });
+    }
+  }
+  const notes: string[] = [];
+  if (added.length > 0) notes.push(msg.addedNote(added));
+  if (problems.length > 0 || refusals.length > 0) notes.push(msg.problemsNote(problems, refusals));
+  return afterCartChange(session, cart, notes);
+}
+
+/** Shows the cart (asking to confirm) or, when it is empty, the notes and how to order. */
+function afterCartChange(session: Session, cart: CartLine[], notes: string[]): Turn {
+  const next: Session = { ...session, carrito: cart, paso: buildingStep(cart) };
+  if (cart.length === 0) return { session: next, replies: msg.notesWithHowTo(notes), effects: [] };
+  return askToConfirm(next, notes);
+}
+
+/** The text after a removal verb ("quitar 2" → "2"), or null when the message is not a removal. */
+function removalRequest(raw: string): string | null {
+  const folded = foldAccents(raw);
+  const match = /^[^a-z0-9]*([a-z]+)\b\s*/.exec(folded);
+  if (!match?.[1] || !REMOVE_VERBS.has(match[1])) return null;
+  return folded.slice(match[0].length);
+}
+
+function removeFromCart(session: Session, request: string): Turn {
+  if (session.carrito.length === 0) return reply({ ...session, paso: 'inicio' }, msg.cartEmpty());
+  const phrase = normalize(request);
+  if (phrase === '') return askToConfirm(session, [msg.removeHowTo()]);
+  if (REMOVE_ALL.has(phrase)) return clearCart(session);
+
+  // Match against what is in the cart, not the menu: "quitar coca" is clear when only one coca is in it.
+  const cartAsMenu: MenuItem[] = session.carrito.map((line) => ({
+    itemId: line.itemId,
+    numero: line.numero,
+    nombre: line.nombre,
+    precio: line.precio,
+    disponible: true,
+  }));
+  const parsed = parseOrderText(request, cartAsMenu);
+  let cart = session.carrito;
+  const removed: Array<{ nombre: string; cantidad: number | null }> = [];
+  for (const line of parsed.lines) {
+    const inCart = findLine(cart, line.item.itemId);
+    if (!inCart) continue;
+    // No quantity ("quitar 2", "quitar hamburguesa") removes the line; a quantity reduces it.
+    if (!line.explicitQuantity || line.cantidad >= inCart.cantidad) {
+      cart = removeLine(cart, line.item.itemId);
+      removed.push({ nombre: inCart.nombre, cantidad: line.explicitQuantity ? inCart.cantidad : null });
+    } else {
+      cart = reduceLine(cart, line.item.itemId, line.cantidad);
+      removed.push({ nombre: inCart.nombre, cantidad: line.cantidad });
+    }
+  }
+  const refusals: msg.CartRefusal[] = [];
+  const problems: OrderTextProblem[] = [];
+  for (const problem of parsed.problems) {
+    if (problem.kind === 'unknown_item' && problem.suggestions.length === 0) refusals.push({ kind: 'not_in_cart', text: problem.text });
+    else if (problem.kind === 'unknown_number') refusals.push({ kind: 'not_in_cart', text: `el número ${problem.numero}` });
+    else problems.push(problem);
+  }
+
+  const notes: string[] = [];
+  if (removed.length > 0) notes.push(msg.removedNote(removed));
+  if (problems.length > 0 || refusals.length > 0) notes.push(msg.problemsNote(problems, refusals));
+  if (notes.length === 0) notes.push(msg.removeHowTo());
+  if (cart.length === 0) return reply({ ...session, carrito: [], paso: 'inicio' }, msg.textReply([...notes, msg.cartNowEmptyNote()].join('\n\n')));
+  return askToConfirm({ ...session, carrito: cart }, notes);
+}
+
+function confirmOrder(session: Session, ctx: TurnContext): Turn {
+  if (session.carrito.length === 0) return reply({ ...session, paso: 'inicio' }, msg.cartEmpty());
+  const checked = reconcileCart(session.carrito, ctx.tenant.menu);
+  if (checked.removed.length > 0 || checked.repriced.length > 0) {
+    return afterCartChange(session, checked.cart, [msg.cartChangedNote(checked.removed, checked.repriced)]);
+  }
+  const total = cartTotal(checked.cart);
+  if (total > MAX_CART_TOTAL_COP) {
+    return { session: { ...session, paso: 'ordenando' }, replies: msg.cartSummary(checked.cart, [msg.totalLimitNote()]), effects: [] };
+  }
+  return reply({ ...session, carrito: checked.cart, paso: 'direccion' }, msg.askAddress(total));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Address
+
+function addressStep({ session, input, ctx, intent }: StepInput): Turn {
+  if (session.carrito.length === 0) return reply(newSession(session.actualizado), msg.cartEmpty());
+  if (intent === 'menu') return backToOrdering(session, ctx);
+
+  if (input.kind === 'location') {
+    if (!isValidCoordinate(input.latitude, input.longitude)) return reply(session, msg.invalidAddress('unclear'));
+    const named = [input.name, input.address].map((part) => part?.trim()).filter((part): part is string => !!part);
+    const direccion = named.length > 0 ? named.join(', ').slice(0, MAX_ADDRESS_CHARS) : msg.sharedLocationLabel(input.latitude, input.longitude);
+    const ubicacion: NonNullable<Session['ubicacion']> = { latitud: input.latitude, longitud: input.longitude };
+    if (input.name?.trim()) ubicacion.nombre = input.name.trim();
+    if (input.address?.trim()) ubicacion.direccion = input.address.trim();
+    return askPhoneTurn({ ...session, direccion, ubicacion }, ctx);
+  }
+  if (input.kind !== 'text') return reprompt(session, ctx);
+
+  const address = capInput(input.text).replace(/\s+/g, ' ').trim();
+  if (address.length > MAX_ADDRESS_CHARS) return reply(session, msg.invalidAddress('too_long'));
+  if (!looksLikeAddress(address)) return reply(session, msg.invalidAddress('unclear'));
+  if (intent !== null) return reply(session, msg.invalidAddress('unclear'));
+  // A typed address replaces any pin shared earlier.
+  const typed: Session = { ...session, direccion: address };
+  delete typed.ubicacion;
+  return askPhoneTurn(typed, ctx);
+}
+
+/**
+ * Loose on purpose: Colombian addresses come in many shapes ("Cl 80 12-34", "Barrio La Soledad
+ * casa 3", "Vereda El Salitre finca Los Pinos"). We only refuse what cannot be one: too short, no
+ * letters, or a single word without a number ("Chapinero", "hola").
+ */
+function looksLikeAddress(address: string): boolean {
+  const meaningful = address.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
+  if (meaningful < MIN_ADDRESS_MEANINGFUL_CHARS) return false;
+  if (!/\p{L}/u.test(address)) return false;
+  const words = address.split(' ').filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
+  return /\p{N}/u.test(address) || words >= 2;
+}
+
+function isValidCoordinate(latitude: number, longitude: number): boolean {
+  return Number.isFinite(latitude) && Number.isFinite(longitude) && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180;
+}
+
+function askPhoneTurn(session: Session, ctx: TurnContext): Turn {
+  return {
+    session: { ...session, paso: 'telefono' },
+    replies: msg.askPhone(colombianMobileFromWaId(ctx.waId), session.direccion),
+    effects: [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phone
+
+function phoneStep({ session, input, ctx, intent }: StepInput): Turn {
+  if (session.carrito.length === 0) return reply(newSession(session.actualizado), msg.cartEmpty());
+  if (!session.direccion) return reply({ ...session, paso: 'direccion' }, msg.askAddress(cartTotal(session.carrito)));
+  if (intent === 'menu') return backToOrdering(session, ctx);
+  const own = colombianMobileFromWaId(ctx.waId);
+
+  if (intent === 'use_own_phone') {
+    return own ? afterPhone({ ...session, telefonoContacto: own }, ctx) : reply(session, ...msg.invalidPhone(null));
+  }
+  if (input.kind !== 'text') return reprompt(session, ctx);
+  const phone = extractColombianMobile(capInput(input.text));
+  if (!phone) return { session, replies: msg.invalidPhone(own), effects: [] };
+  return afterPhone({ ...session, telefonoContacto: phone }, ctx);
+}
+
+function afterPhone(session: Session, ctx: TurnContext): Turn {
+  const methods = ctx.tenant.paymentMethods;
+  if (methods.length === 0) return createOrder(session, ctx, 'sin_pago');
+  return {
+    session: { ...session, paso: 'metodo_pago' },
+    replies: msg.paymentMethods(methods, cartTotal(session.carrito)),
+    effects: [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Payment method and the wait for the gateway
+
+function methodStep({ session, input, ctx, intent }: StepInput): Turn {
+  const methods = ctx.tenant.paymentMethods;
+  if (intent === 'menu') {
+    if (!session.pagoPendiente) return backToOrdering(session, ctx);
+    return { session, replies: [...menuAsText(ctx), ...msg.paymentMethods(methods, cartTotal(session.carrito))], effects: [] };
+  }
+  const method = chosenMethod(input, methods);
+  if (method) return chooseMethod(session, ctx, method);
+  if (intent === 'change_method') return reprompt(session, ctx);
+  if (input.kind === 'location') return reprompt(session, ctx);
+  return { session, replies: msg.paymentMethods(methods, cartTotal(session.carrito), [msg.invalidMethodNote()]), effects: [] };
+}
+
+function waitingStep({ session, input, ctx, intent }: StepInput): Turn {
+  if (!session.pagoPendiente) return reprompt({ ...session, paso: 'metodo_pago' }, ctx);
+  const status = ctx.pendingPaymentStatus ?? 'pendiente';
+  // A person is reviewing this payment; a second link could charge the customer twice.
+  if (status === 'fraude_detectado') return reply(session, msg.paymentUnderReview());
+
+  // With no methods left (payments turned off meanwhile) there is nothing to change to.
+  if (intent === 'change_method' && ctx.tenant.paymentMethods.length > 0) {
+    return { session: { ...session, paso: 'metodo_pago' }, replies: msg.paymentMethods(ctx.tenant.paymentMethods, cartTotal(session.carrito)), effects: [] };
+  }
+  const method = chosenMethod(input, ctx.tenant.paymentMethods);
+  if (method) return chooseMethod(session, ctx, method);
+  if (intent === 'menu' || intent === 'greeting') {
+    return { session, replies: [...menuAsText(ctx), ...pendingReminder(session, ctx)], effects: [] };
+  }
+  if (intent === 'thanks' && status === 'pendiente') return reply(session, msg.pendingThanks());
+  return { session, replies: pendingReminder(session, ctx), effects: [] };
+}
+
+function pendingReminder(session: Session, ctx: TurnContext): Reply[] {
+  switch (ctx.pendingPaymentStatus) {
+    case 'expirado':
+      return [msg.paymentExpired()];
+    case 'fraude_detectado':
+      return [msg.paymentUnderReview()];
+    default: {
+      const gateway = session.pagoPendiente?.gateway;
+      const label = ctx.tenant.paymentMethods.find((method) => method.id === gateway)?.label;
+      return msg.paymentPending({ ...(label ? { gatewayLabel: label } : {}), rejected: ctx.pendingPaymentStatus === 'rechazado' });
+    }
+  }
+}
+
+/** The method an input picks: a `pay:<id>` row, its number in the list, or its name. */
+function chosenMethod(input: InboundInput, methods: readonly PaymentMethodOption[]): PaymentMethodOption | null {
+  if (input.kind === 'choice') {
+    if (!input.id.startsWith(ChoiceId.PAY_PREFIX)) return null;
+    const methodId = input.id.slice(ChoiceId.PAY_PREFIX.length);
+    return methods.find((method) => method.id === methodId) ?? null;
+  }
+  if (input.kind !== 'text') return null;
+  const tokens = normalize(capInput(input.text))
+    .split(' ')
+    .filter((token) => token && !METHOD_FILLER.has(token));
+  if (tokens.length === 0) return null;
+
+  const position = tokens.length === 1 ? listPosition(tokens[0] ?? '') : null;
+  if (position !== null) return methods[position - 1] ?? null;
+  if (tokens.some((token) => CASH_WORDS.has(token))) return methods.find((method) => method.id === 'efectivo') ?? null;
+
+  const matching = methods.filter((method) => {
+    const words = [method.id, ...normalize(method.label).split(' ')].map(canonicalToken);
+    return tokens.every((token) => words.some((word) => tokensMatch(canonicalToken(token), word)));
+  });
+  return matching.length === 1 ? (matching[0] ?? null) : null;
+}
+
+function listPosition(token: string): number | null {
+  if (/^\d{1,2}$/.test(token)) return Number(token);
+  return LIST_NUMBER_WORDS[token] ?? null;
+}
+
+function chooseMethod(session: Session, ctx: TurnContext, method: PaymentMethodOption): Turn {
+  if (method.id === 'efectivo') return createOrder(session, ctx, 'contraentrega');
+  const draft = buildOrderDraft(session);
+  if (!draft) return recoverMissingData(session, ctx);
+  const referencia = ctx.newPaymentReference();
+  const effect: Effect = {
+    kind: 'create_payment',
+    draft,
+    gateway: method.id,
+    referencia,
+    ...(session.pagoPendiente ? { reemplaza: session.pagoPendiente.referencia } : {}),
+  };
+  return {
+    session: { ...session, paso: 'esperando_pago', pagoPendiente: { referencia, gateway: method.id } },
+    replies: [msg.paymentLinkInProgress(method.label)],
+    effects: [effect],
+  };
+}
+
+function createOrder(session: Session, ctx: TurnContext, pago: 'sin_pago' | 'contraentrega'): Turn {
+  const draft = buildOrderDraft(session);
+  if (!draft) return recoverMissingData(session, ctx);
+  const effect: Effect = {
+    kind: 'create_order',
+    draft,
+    pago,
+    ...(session.pagoPendiente ? { reemplaza: session.pagoPendiente.referencia } : {}),
+  };
+  // The runner sends the confirmation with the order id once the order exists.
+  return { session: newSession(ctx.now), replies: [msg.orderInProgress()], effects: [effect] };
+}
+
+/** A session that reached payment without a cart, address or phone (older data): ask for what is missing. */
+function recoverMissingData(session: Session, ctx: TurnContext): Turn {
+  if (session.carrito.length === 0) return reply(newSession(ctx.now), msg.cartEmpty());
+  if (!session.direccion) return reply({ ...session, paso: 'direccion' }, msg.askAddress(cartTotal(session.carrito)));
+  return askPhoneTurn(session, ctx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared
+
+function cancel(session: Session): Turn {
+  const hadPendingPayment = session.pagoPendiente !== undefined;
+  if (session.carrito.length === 0 && !hadPendingPayment) return reply({ ...session, paso: 'inicio' }, msg.nothingToCancel());
+  return reply(newSession(session.actualizado), msg.orderCancelled(hadPendingPayment));
+}
+
+function help(session: Session, ctx: TurnContext): Turn {
+  const helpReply = msg.help({
+    paso: session.paso,
+    methods: ctx.tenant.paymentMethods,
+    hasSelfNumber: colombianMobileFromWaId(ctx.waId) !== null,
+  });
+  // While waiting for the payment, keep the buttons within reach.
+  if (session.paso === 'esperando_pago') return { session, replies: [helpReply, ...pendingReminder(session, ctx)], effects: [] };
+  return reply(session, helpReply);
+}
+
+function backToOrdering(session: Session, ctx: TurnContext): Turn {
+  return showMenu({ ...session, paso: 'ordenando' }, ctx, { greet: false });
+}
+
+/** The menu without the tappable list, for steps where adding items is not possible right now. */
+function menuAsText(ctx: TurnContext): Reply[] {
+  return msg.menuReplies({
+    restaurantName: ctx.tenant.restaurantName,
+    menu: ctx.tenant.menu,
+    greet: false,
+    cart: [],
+    canOrder: false,
+  });
+}
+
+/** Asks again for whatever the current step needs. */
+function reprompt(session: Session, ctx: TurnContext): Turn {
+  switch (session.paso) {
+    case 'inicio':
+      return reply(session, msg.howToStart());
+    case 'ordenando':
+      return session.carrito.length > 0 ? askToConfirm(session) : reply({ ...session, paso: 'inicio' }, msg.howToStart());
+    case 'direccion':
+      return reply(session, msg.askAddress(cartTotal(session.carrito)));
+    case 'telefono':
+      return { session, replies: msg.askPhone(colombianMobileFromWaId(ctx.waId)), effects: [] };
+    case 'metodo_pago':
+      return { session, replies: msg.paymentMethods(ctx.tenant.paymentMethods, cartTotal(session.carrito)), effects: [] };
+    case 'esperando_pago':
+      return { session, replies: pendingReminder(session, ctx), effects: [] };
+  }
+}
+
+function reply(session: Session, ...replies: Reply[]): Turn {
+  return { session, replies, effects: [] };
+}
+
+function prepend(first: Reply, turn: Turn): Turn {
+  return { ...turn, replies: [first, ...turn.replies] };
+}
+
+/** Adds a line on top of the turn's first text-bearing reply, so the note and the prompt arrive together. */
+function prependNote(note: string, turn: Turn): Turn {
+  const [first, ...others] = turn.replies;
+  if (!first) return { ...turn, replies: [msg.textReply(note)] };
+  const merged = `${note}\n\n${first.body}`;
+  const limit = first.type === 'text' ? msg.WHATSAPP_LIMITS.textBody : msg.WHATSAPP_LIMITS.interactiveBody;
+  if (merged.length > limit) return { ...turn, replies: [msg.textReply(note), ...turn.replies] };
+  return { ...turn, replies: [{ ...first, body: merged }, ...others] };
+}
+
+function buildingStep(cart: readonly CartLine[]): Session['paso'] {
+  return cart.length > 0 ? 'ordenando' : 'inicio';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Understanding commands. Phrases are compared after normalize() (lower-case, no accents or
+// punctuation) and after dropping polite words around them ("cancelar por favor").
+
+const INTENT_PHRASES: ReadonlyArray<[Intent, readonly string[]]> = [
+  ['cancel', ['cancelar', 'cancela', 'cancelo', 'cancelado', 'cancelar pedido', 'cancelar el pedido', 'cancela el pedido', 'cancelar mi pedido', 'cancelar todo', 'anular', 'anular pedido', 'salir', 'ya no quiero', 'ya no quiero nada', 'no quiero nada']],
+  ['help', ['ayuda', 'help', 'ayudame', 'ayudeme', 'como funciona', 'como pido', 'como hago', 'como hago un pedido', 'como pedir', 'que puedo hacer', 'opciones', 'comandos', 'instrucciones', 'no entiendo', 'necesito ayuda']],
+  ['cart', ['carrito', 'ver', 'ver carrito', 'ver el carrito', 'mi carrito', 'ver mi carrito', 'el carrito', 'mi pedido', 'ver mi pedido', 'ver pedido', 'ver el pedido', 'pedido', 'el pedido', 'resumen', 'ver resumen', 'total', 'el total', 'cuenta', 'la cuenta', 'que llevo', 'cuanto llevo', 'cuanto es', 'cuanto va', 'cuanto seria', 'cuanto sale', 'cuanto es el total', 'cuanto debo']],
+  ['clear', ['vaciar', 'vacia', 'vaciar carrito', 'vaciar el carrito', 'vaciar pedido', 'vaciar todo', 'borrar todo', 'quitar todo', 'eliminar todo', 'borrar carrito', 'limpiar', 'limpiar carrito']],
+  ['confirm', ['confirmar', 'confirmo', 'confirma', 'confirmado', 'confirmar pedido', 'confirmo pedido', 'confirmar el pedido', 'si confirmo', 'si confirmar', 'listo confirmo', 'finalizar', 'finalizar pedido', 'terminar', 'terminar pedido', 'eso es todo', 'es todo', 'seria todo', 'eso seria todo', 'nada mas', 'solo eso', 'eso no mas', 'hacer pedido', 'enviar pedido', 'pagar']],
+  ['yes', ['si', 's', 'sii', 'siii', 'sip', 'si senor', 'si senora', 'dale', 'ok', 'okay', 'okey', 'oki', 'va', 'de una', 'claro', 'si claro', 'correcto', 'bueno', 'perfecto', 'listo', 'esta bien', 'si esta bien', 'asi esta bien', 'exacto', 'afirmativo', 'yes']],
+  ['no', ['no', 'nop', 'nope', 'nel', 'todavia no', 'aun no', 'no todavia', 'no aun', 'espera', 'esperame', 'un momento', 'no gracias']],
+  ['change_method', ['cambiar', 'cambiar metodo', 'cambiar el metodo', 'cambiar metodo de pago', 'cambiar el metodo de pago', 'cambiar de metodo', 'otro metodo', 'otro metodo de pago', 'cambiar pago', 'cambiar forma de pago', 'otra forma de pago', 'pagar de otra forma', 'cambiar medio de pago', 'otro medio de pago']],
+  ['use_own_phone', ['mismo', 'el mismo', 'este', 'este mismo', 'este numero', 'el mismo numero', 'mismo numero', 'este mismo numero', 'usar este numero', 'el de este chat', 'este whatsapp', 'el mismo de whatsapp', 'el de aqui', 'de este']],
+  ['menu', ['menu', 'carta', 'ver menu', 'ver el menu', 'ver la carta', 'el menu', 'la carta', 'catalogo', 'productos', 'ver productos']],
+];
+const PHRASE_INTENT = new Map<string, Intent>(INTENT_PHRASES.flatMap(([intent, phrases]) => phrases.map((phrase) => [phrase, intent] as const)));
+
+const POLITE_LEADING = new Set(['por', 'favor', 'porfa', 'ok', 'bueno', 'entonces', 'quiero', 'quisiera', 'deseo', 'me', 'gustaria', 'puedes', 'podrias', 'mejor']);
+const POLITE_TRAILING = new Set(['por', 'favor', 'porfa', 'porfis', 'pls', 'plis', 'please', 'ya', 'gracias']);
+
+const GREETING_HEADS = new Set(['hola', 'holi', 'holis', 'ola', 'buenas', 'buenos', 'buen', 'hey', 'saludos', 'alo', 'hi', 'hello']);
+const GREETING_WORDS = new Set([...GREETING_HEADS, 'dia', 'dias', 'tarde', 'tardes', 'noche', 'noches', 'que', 'tal', 'como', 'estas', 'esta', 'vecino', 'vecina', 'amigo', 'amiga', 'senor', 'senora', 'muy']);
+const MENU_WORDS = new Set([
+  'menu', 'carta', 'catalogo', 'ver', 'el', 'la', 'los', 'me', 'mostrar', 'muestrame', 'muestreme', 'muestra', 'enviame', 'envia', 'envias',
+  'manda', 'mandame', 'mandas', 'pasame', 'pasa', 'pasas', 'regalame', 'regalas', 'dame', 'quiero', 'puedes', 'podrias', 'por', 'favor', 'porfa',
+  'de', 'del', 'hoy', 'su', 'tu', 'sus', 'precios', 'productos', 'opciones', 'que', 'tienen', 'hay', 'ver', 'quisiera',
+]);
+const THANKS_HEADS = new Set(['gracias', 'grax', 'thanks', 'agradezco']);
+const THANKS_WORDS = new Set([...THANKS_HEADS, 'muchas', 'mil', 'muy', 'amable', 'ok', 'listo', 'bueno', 'vale', 'perfecto', 'dios', 'le', 'te', 'se', 'lo', 'super']);
+const PRICE_WORDS = new Set(['cuanto', 'cuesta', 'cuestan', 'vale', 'valen', 'precio', 'precios', 'valor']);
+
+const REMOVE_VERBS = new Set([
+  'quitar', 'quita', 'quitame', 'quitale', 'quite', 'quiten', 'eliminar', 'elimina', 'eliminame', 'elimine', 'borrar', 'borra', 'borrame', 'borre',
+  'sacar', 'saca', 'sacame', 'saque', 'remover', 'remueve',
+]);
+const REMOVE_ALL = new Set(['todo', 'todos', 'toda', 'todo el pedido', 'el carrito', 'carrito', 'todo el carrito']);
+
+const METHOD_FILLER = new Set(['con', 'pagar', 'pago', 'pagare', 'pagaria', 'pagamos', 'en', 'por', 'quiero', 'el', 'la', 'de', 'metodo', 'opcion', 'prefiero', 'usar', 'uso', 'mediante', 'a', 'traves', 'numero', 'medio', 'forma', 'favor', 'porfa', 'mejor']);
+const CASH_WORDS = new Set(['efectivo', 'contraentrega', 'cash', 'billete', 'recibir']);
+const LIST_NUMBER_WORDS: Readonly<Record<string, number>> = { uno: 1, una: 1, primero: 1, primera: 1, dos: 2, segundo: 2, segunda: 2, tres: 3, tercero: 3, tercera: 3, cuatro: 4, cuarto: 4, cinco: 5, quinto: 5 };
+
+function intentOf(input: InboundInput): Intent | null {
+  if (input.kind === 'choice') return CHOICE_INTENT.get(input.id) ?? null;
+  if (input.kind !== 'text') return null;
+  const tokens = normalize(capInput(input.text)).split(' ').filter(Boolean);
+  if (tokens.length === 0) return null;
+
+  let start = 0;
+  let end = tokens.length;
+  while (start < end - 1 && POLITE_LEADING.has(tokens[start] ?? '')) start++;
+  while (end - 1 > start && POLITE_TRAILING.has(tokens[end - 1] ?? '')) end--;
+  const phrase = PHRASE_INTENT.get(tokens.slice(start, end).join(' ')) ?? PHRASE_INTENT.get(tokens.join(' '));
+  if (phrase) return phrase;
+
+  if (tokens.every((token) => GREETING_WORDS.has(token)) && tokens.some((token) => GREETING_HEADS.has(token))) return 'greeting';
+  if (tokens.some((token) => token === 'menu' || token === 'carta') && tokens.every((token) => MENU_WORDS.has(token) || GREETING_WORDS.has(token))) return 'menu';
+  if (tokens.every((token) => THANKS_WORDS.has(token)) && tokens.some((token) => THANKS_HEADS.has(token))) return 'thanks';
+  if (tokens.some((token) => PRICE_WORDS.has(token)) && tokens.length <= 8) return 'price_question';
+  return null;
+}
+
+const CHOICE_INTENT = new Map<string, Intent>([
+  [ChoiceId.MENU, 'menu'],
+  [ChoiceId.CART_VIEW, 'cart'],
+  [ChoiceId.CART_CLEAR, 'clear'],
+  [ChoiceId.ORDER_CONFIRM, 'confirm'],
+  [ChoiceId.ORDER_CANCEL, 'cancel'],
+  [ChoiceId.PAY_CHANGE, 'change_method'],
+  [ChoiceId.PHONE_SELF, 'use_own_phone'],
+]);
+
+function hasGreeting(text: string): boolean {
+  return normalize(text)
+    .split(' ')
+    .some((token) => GREETING_HEADS.has(token));
+}
