@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Database } from 'firebase-admin/database';
+import type { Logger } from 'pino';
+import { AppError, ErrorCode } from './errors';
+import { errorMiddleware } from './http-errors';
+import type { WhatsAppWebhook } from './whatsapp/webhook';
+
+/** Meta documents payloads up to 3 MB; anything larger is refused with 413. */
+export const WHATSAPP_BODY_LIMIT = '3mb';
+
+export interface AppDeps {
+  db: Database;
+  logger: Logger;
+  whatsapp: WhatsAppWebhook;
+  /** Extra routers mounted by later modules (payments, pages, admin). */
+  mount?: (app: Express) => void;
+}
+
+/** How long /readyz waits for the database. */
+const READY_TIMEOUT_MS = 3000;
+
+/** Builds the HTTP app from its parts; no globals, no listen(). */
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 1);
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const requestId = req.get('x-request-id')?.slice(0, 100) || randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      deps.logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const ok = await Promise.race([
+      deps.db
+        .ref('.info/serverTimeOffset')
+        .once('value')
+        .then(() => deps.db.ref('phoneNumbers').limitToFirst(1).once('value'))
+        .then(() => true)
+        .catch(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(false), READY_TIMEOUT_MS).unref()),
+    ]);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'database unreachable' });
+  });
+
+  const whatsappRaw = express.raw({ type: 'application/json', limit: WHATSAPP_BODY_LIMIT });
+  app.get('/api/webhooks/whatsapp', deps.whatsapp.handshake);
+  app.post('/api/webhooks/whatsapp', whatsappRaw, deps.whatsapp.receive);
+
+  deps.mount?.(app);
+
+  app.use((req, _res, next) => next(new AppError(ErrorCode.NOT_FOUND, { userMessage: `no route for ${req.method} ${req.path}` })));
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

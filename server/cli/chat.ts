@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import axios from 'axios';
+import { DEMO_PHONE_NUMBER_ID } from '../demo/demo-setup';
+import { signMetaBody } from '../whatsapp/signature';
+import { die, loadCliEnv } from './cli-env';
+
+/**
+ * `npm run chat`: talk to the running server from a terminal, as a WhatsApp customer.
+ * Each line is posted as a signed Cloud API webhook; the bot's answers are read back from
+ * the demo Graph capture. Options: --as <wa_id>, --phone-number-id <id>, --url <base>.
+ */
+interface Option {
+  code: string;
+  id: string;
+  title: string;
+  kind: 'button_reply' | 'list_reply';
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
+}
+
+async function main(): Promise<void> {
+  const env = loadCliEnv();
+  const appSecret = env.config.WHATSAPP_APP_SECRET ?? env.demoSecrets?.WHATSAPP_APP_SECRET;
+  if (!appSecret) die('WHATSAPP_APP_SECRET is not set');
+  const base = arg('url', `http://localhost:${env.config.PORT}`);
+  const waId = arg('as', '573001234567');
+  const phoneNumberId = arg('phone-number-id', DEMO_PHONE_NUMBER_ID);
+  let after = 0;
+  let options: Option[] = [];
+
+  const post = async (message: Record<string, unknown>) => {
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'chat-cli',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '573001112233', phone_number_id: phoneNumberId },
+                contacts: [{ profile: { name: 'Cliente de prueba' }, wa_id: waId }],
+                messages: [{ from: waId, id: `wamid.CLI_${randomUUID().replace(/-/g, '')}`, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const res = await axios.post(`${base}/api/webhooks/whatsapp`, body, {
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, appSecret) },
+      validateStatus: () => true,
+    });
+    if (res.status !== 200) process.stdout.write(`  (server answered ${res.status}: ${JSON.stringify(res.data)})\n`);
+  };
+
+  const show = async () => {
+    const res = await axios.get(`${base}/demo/messages`, { params: { waId, after }, validateStatus: () => true });
+    if (res.status === 404) return false;
+    for (const m of (res.data?.messages ?? []) as Array<{ seq: number; body: Record<string, any> }>) {
+      after = Math.max(after, m.seq);
+      printMessage(m.body);
+    }
+    return true;
+  };
+
+  const printMessage = (body: Record<string, any>) => {
+    const lines: string[] = [];
+    if (body.type === 'text') lines.push(body.text.body);
+    if (body.type === 'interactive') {
+      const i = body.interactive;
+      if (i.header?.text) lines.push(`*${i.header.text}*`);
+      lines.push(i.body.text);
+      if (i.type === 'button') {
+        options = i.action.buttons.map((b: any, n: number) => ({ code: `b${n + 1}`, id: b.reply.id, title: b.reply.title, kind: 'button_reply' }));
+      }
+      if (i.type === 'list') {
+        let n = 0;
+        options = i.action.sections.flatMap((s: any) => s.rows.map((r: any) => ({ code: `r${++n}`, id: r.id, title: r.title, kind: 'list_reply' })));
+      }
+      if (i.type === 'cta_url') lines.push(`[${i.action.parameters.display_text}] ${i.action.parameters.url}`);
+      if (i.type !== 'cta_url') lines.push(options.map((o) => `  [${o.code}] ${o.title}`).join('\n'));
+    }
+    process.stdout.write(`\n\x1b[32mbot>\x1b[0m ${lines.join('\n     ')}\n`);
+  };
+
+  if (!(await show().catch(() => die(`cannot reach the server at ${base}; start it with "npm start".`)))) {
+    process.stdout.write('(the server is not in demo mode: messages go to WhatsApp and are not shown here)\n');
+  }
+  process.stdout.write(`Chatting as +${waId} with phone number id ${phoneNumberId}. Type a message; "!b1"/"!r2" taps a button or list row; Ctrl+C quits.\n`);
+  const timer = setInterval(() => void show().catch(() => undefined), 700);
+  const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
+  rl.prompt();
+  rl.on('line', async (line) => {
+    const text = line.trim();
+    const tap = /^!([br]\d+)$/.exec(text);
+    const option = tap ? options.find((o) => o.code === tap[1]) : undefined;
+    if (tap && !option) process.stdout.write('  (no such option)\n');
+    else if (option) await post({ type: 'interactive', interactive: { type: option.kind, [option.kind]: { id: option.id, title: option.title } } });
+    else if (text) await post({ type: 'text', text: { body: text } });
+    setTimeout(() => rl.prompt(), 900);
+  });
+  rl.on('close', () => {
+    clearInterval(timer);
+    process.exit(0);
+  });
+}
+
+void main();

@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { readValue, withTimeout } from '../db/firebase';
+import { isReference, paths } from '../db/paths';
+import { PAYMENT_STATES } from '../db/records';
+import { createOrderOnce } from '../orders/create-order';
+import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../orders/outbox';
+import { maskPhone } from '../observability/logger';
+import type { TenantConfig } from '../tenants/tenant-store';
+import { inboxDoneUpdate, type InboxRecord } from '../whatsapp/inbox';
+import { orderConfirmed } from './messages.es-CO';
+import { step } from './step';
+import type { Effect, InboundInput, PaymentMethodOption, PendingPaymentStatus, Reply, Session, TenantView } from './types';
+
+/** Starts a payment for a `create_payment` effect; implemented by the payments module. */
+export interface PaymentStarter {
+  startPayment(input: {
+    tenant: TenantConfig;
+    waId: string;
+    nombreCliente?: string;
+    effect: Extract<Effect, { kind: 'create_payment' }>;
+    now: number;
+  }): Promise<QueuedMessage[]>;
+  /** Methods to offer a tenant's customers after the phone step, in order. */
+  paymentMethods(tenant: TenantConfig): PaymentMethodOption[];
+}
+
+export interface TurnDeps extends OutboxDeps {
+  payments: PaymentStarter;
+  sessionTtlMs: number;
+  estimatedDeliveryTime: string;
+  /** Identifies this process in leases. */
+  owner: string;
+}
+
+/** What is kept of the last turn, so reprocessing a message after a crash replays it instead of stepping twice. */
+interface StoredTurn {
+  messageKey: string;
+  replies: Reply[];
+  effects: Effect[];
+}
+
+const ZStoredSessionSchema = z.looseObject({
+  paso: z.enum(['inicio', 'ordenando', 'direccion', 'telefono', 'metodo_pago', 'esperando_pago']),
+  actualizado: z.number(),
+});
+
+/** How many recent message keys a session remembers, to never apply a message twice. */
+const REMEMBERED_MESSAGES = 10;
+
+export function toTenantView(tenant: TenantConfig, methods: PaymentMethodOption[]): TenantView {
+  return { tenantId: tenant.tenantId, restaurantName: tenant.restaurant.name, menu: tenant.menu, paymentMethods: methods };
+}
+
+/** Reads a stored session back into the conversation's shape; anything unreadable starts over. */
+function readStoredSession(raw: unknown): { session: Session | null; lastTurn?: StoredTurn; recent: string[] } {
+  if (!raw || typeof raw !== 'object') return { session: null, recent: [] };
+  const value = raw as Record<string, unknown> & { ultimoTurno?: StoredTurn; procesados?: unknown };
+  const recent = Array.isArray(value.procesados) ? value.procesados.filter((k): k is string => typeof k === 'string') : [];
+  const lastTurn = value.ultimoTurno
+    ? { messageKey: value.ultimoTurno.messageKey, replies: value.ultimoTurno.replies ?? [], effects: value.ultimoTurno.effects ?? [] }
+    : undefined;
+  if (!ZStoredSessionSchema.safeParse(raw).success) return { session: null, lastTurn, recent };
+  const { ultimoTurno: _t, procesados: _p, ...rest } = value;
+  const session = { ...(rest as unknown as Session), carrito: Array.isArray(rest.carrito) ? (rest.carrito as Session['carrito']) : [] };
+  return { session, lastTurn, recent };
+}
+
+function paymentReferenceFor(tenantId: string, messageKey: string, receivedAt: number): () => string {
+  let n = 0;
+  return () => {
+    const random = createHash('sha256').update(`${messageKey}:${n++}`).digest('hex').slice(0, 10);
+    return `${tenantId}_${receivedAt}_${random}`;
+  };
+}
+
+/**
+ * Runs one inbound message through the conversation: the session moves in one RTDB
+ * transaction (the pure `step` may run several times inside it), then effects run, then the
+ * replies are queued in the outbox together with closing the inbox entry, then delivered.
+ */
+export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: string): Promise<void> {
+  const log = deps.logger.child({ tenantId: record.tenantId, waId: maskPhone(record.waId), messageKey });
+  const tenant = await deps.tenants.getTenant(record.tenantId);
+  if (!tenant) {
+    log.warn('message for a tenant that no longer exists; dropped');
+    await withTimeout(deps.db.ref().update(inboxDoneUpdate(messageKey)), 'inbox done');
+    return;
+  }
+  const now = deps.now();
+  const view = toTenantView(tenant, deps.payments.paymentMethods(tenant));
+  const pendingPaymentStatus = await readPendingPaymentStatus(deps, record);
+  const ctx = {
+    pendingPaymentStatus,
+    tenant: view,
+    waId: record.waId,
+    profileName: record.profileName,
+    now,
+    sessionTtlMs: deps.sessionTtlMs,
+    newPaymentReference: paymentReferenceFor(tenant.tenantId, messageKey, record.recibido),
+  };
+
+  let outcome: { replies: Reply[]; effects: Effect[]; paso?: string } = { replies: [], effects: [] };
+  await withTimeout(
+    deps.db.ref(paths.session(record.tenantId, record.waId)).transaction((current: unknown) => {
+      const stored = readStoredSession(current);
+      if (stored.lastTurn?.messageKey === messageKey) {
+        outcome = { replies: stored.lastTurn.replies, effects: stored.lastTurn.effects };
+        return undefined;
+      }
+      if (stored.recent.includes(messageKey)) {
+        outcome = { replies: [], effects: [] };
+        return undefined;
+      }
+      const result = step(stored.session, record.input as InboundInput, ctx);
+      outcome = { replies: result.replies, effects: result.effects, paso: result.session.paso };
+      return {
+        ...result.session,
+        ultimoTurno: { messageKey, replies: result.replies, effects: result.effects },
+        procesados: [...stored.recent, messageKey].slice(-REMEMBERED_MESSAGES),
+      };
+    }),
+    'session transaction',
+  );
+  log.info({ paso: outcome.paso, replies: outcome.replies.length, effects: outcome.effects.map((e) => e.kind) }, 'turn');
+
+  const effectMessages: QueuedMessage[] = [];
+  for (const effect of outcome.effects) {
+    effectMessages.push(...(await runEffect(deps, tenant, record, messageKey, effect, now)));
+  }
+
+  const { queued, update } = queueMessages(
+    outcome.replies.map((reply, i) => ({ outboxId: `turno-${messageKey}-${i}`, tenantId: tenant.tenantId, to: record.waId, kind: 'respuesta' as const, reply })),
+    now,
+  );
+  await withTimeout(deps.db.ref().update({ ...update, ...inboxDoneUpdate(messageKey) }), 'turn replies');
+  await deliverMessages(deps, [...queued, ...effectMessages]);
+}
+
+/** The state of the payment a session is waiting for, so the conversation can tell paid from pending. */
+async function readPendingPaymentStatus(deps: TurnDeps, record: InboxRecord): Promise<PendingPaymentStatus | undefined> {
+  const pending = await readValue<{ referencia?: string }>(deps.db, `${paths.session(record.tenantId, record.waId)}/pagoPendiente`);
+  if (!pending?.referencia || !isReference(pending.referencia)) return undefined;
+  const estado = await readValue<string>(deps.db, `${paths.payment(record.tenantId, pending.referencia)}/estado`);
+  return (PAYMENT_STATES as readonly string[]).includes(estado ?? '') ? (estado as PendingPaymentStatus) : undefined;
+}
+
+async function runEffect(
+  deps: TurnDeps,
+  tenant: TenantConfig,
+  record: InboxRecord,
+  messageKey: string,
+  effect: Effect,
+  now: number,
+): Promise<QueuedMessage[]> {
+  switch (effect.kind) {
+    case 'create_order': {
+      const result = await createOrderOnce(deps.db, {
+        tenantId: tenant.tenantId,
+        restaurantName: tenant.restaurant.name,
+        orderKey: `wa-${messageKey}`,
+        cliente: record.waId,
+        nombreCliente: record.profileName,
+        draft: effect.draft,
+        pago: { estado: effect.pago },
+        // Switching a pending link to cash: a late payment of that link must not become a second order.
+        alsoWrite: effect.reemplaza && isReference(effect.reemplaza)
+          ? () => ({ [`${paths.payment(tenant.tenantId, effect.reemplaza!)}/reemplazadaPor`]: `efectivo-${messageKey}` })
+          : undefined,
+        notify: (order) => [
+          {
+            kind: 'confirmacion_pedido',
+            reply: orderConfirmed({ pedidoId: order.id, total: order.total, pago: effect.pago, estimatedTime: deps.estimatedDeliveryTime }),
+          },
+        ],
+        now,
+        owner: deps.owner,
+      });
+      if (result.created) deps.logger.info({ tenantId: tenant.tenantId, pedidoId: result.order.id, total: result.order.total }, 'order created');
+      return result.queued;
+    }
+    case 'create_payment':
+      return deps.payments.startPayment({ tenant, waId: record.waId, nombreCliente: record.profileName, effect, now });
+  }
+}

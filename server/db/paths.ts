@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Every RTDB path the server uses, and the id patterns checked before an id becomes part of
+ * one. Persisted names follow the seeds (Spanish).
+ */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9-]{1,40}$/;
+export const WA_ID_PATTERN = /^\d{6,20}$/;
+export const PHONE_NUMBER_ID_PATTERN = /^\d{1,30}$/;
+/** `{tenantId}_{timestamp}_{random}`; tenant ids have no `_`, so the first `_` ends the tenant. */
+export const REFERENCE_PATTERN = /^([A-Za-z0-9-]{1,40})_(\d{10,16})_([A-Za-z0-9-]{4,32})$/;
+const KEY_PATTERN = /^[A-Za-z0-9_-]{1,120}$/;
+
+export class InvalidIdError extends Error {
+  constructor(kind: string) {
+    super(`invalid ${kind}`);
+    this.name = 'InvalidIdError';
+  }
+}
+
+function check(kind: string, value: string, pattern: RegExp): string {
+  if (!pattern.test(value)) throw new InvalidIdError(kind);
+  return value;
+}
+
+export const isTenantId = (s: string): boolean => TENANT_ID_PATTERN.test(s);
+export const isReference = (s: string): boolean => REFERENCE_PATTERN.test(s);
+
+/** The tenant a payment reference belongs to, or null when it is not one of ours. */
+export function tenantOfReference(reference: string): string | null {
+  return REFERENCE_PATTERN.exec(reference)?.[1] ?? null;
+}
+
+/** A stable RTDB-safe key for an arbitrary external id (a wamid contains `.` and `=`). */
+export function keyFor(externalId: string): string {
+  return createHash('sha256').update(externalId).digest('base64url').slice(0, 32);
+}
+
+const t = (tenantId: string) => `tenants/${check('tenantId', tenantId, TENANT_ID_PATTERN)}`;
+
+export const paths = {
+  tenant: t,
+  restaurant: (tenantId: string) => `${t(tenantId)}/restaurant`,
+  whatsapp: (tenantId: string) => `${t(tenantId)}/whatsapp`,
+  menu: (tenantId: string) => `${t(tenantId)}/menu`,
+  paymentsConfig: (tenantId: string) => `${t(tenantId)}/payments`,
+  payment: (tenantId: string, reference: string) => `${t(tenantId)}/pagos/${check('reference', reference, REFERENCE_PATTERN)}`,
+  orders: (tenantId: string) => `${t(tenantId)}/pedidos`,
+  order: (tenantId: string, orderKey: string) => `${t(tenantId)}/pedidos/${check('orderKey', orderKey, KEY_PATTERN)}`,
+  session: (tenantId: string, waId: string) => `${t(tenantId)}/sesiones/${check('waId', waId, WA_ID_PATTERN)}`,
+  sessions: (tenantId: string) => `${t(tenantId)}/sesiones`,
+  stats: (tenantId: string) => `${t(tenantId)}/stats`,
+  orderCounter: (tenantId: string) => `${t(tenantId)}/contadores/pedidos`,
+  paymentEvents: (tenantId: string) => `${t(tenantId)}/analytics/payment_events`,
+  alerts: (tenantId: string) => `${t(tenantId)}/alertas`,
+  secret: (tenantId: string, kind: string) => `secrets/${check('tenantId', tenantId, TENANT_ID_PATTERN)}/${check('secret kind', kind, KEY_PATTERN)}`,
+  secrets: (tenantId: string) => `secrets/${check('tenantId', tenantId, TENANT_ID_PATTERN)}`,
+  phoneNumber: (phoneNumberId: string) => `phoneNumbers/${check('phoneNumberId', phoneNumberId, PHONE_NUMBER_ID_PATTERN)}`,
+  inboxMessage: (messageKey: string) => `inbox/messages/${check('messageKey', messageKey, KEY_PATTERN)}`,
+  inboxMessages: () => 'inbox/messages',
+  pendingPayment: (reference: string) => `pendingPayments/${check('reference', reference, REFERENCE_PATTERN)}`,
+  pendingPayments: () => 'pendingPayments',
+  earlyResult: (reference: string) => `earlyResults/${check('reference', reference, REFERENCE_PATTERN)}`,
+  earlyResults: () => 'earlyResults',
+  outboxMessage: (outboxId: string) => `outbox/${check('outboxId', outboxId, KEY_PATTERN)}`,
+  outbox: () => 'outbox',
+  lock: (name: string) => `locks/${check('lock name', name, KEY_PATTERN)}`,
+} as const;

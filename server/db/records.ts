@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/**
+ * zod schemas of what is stored in RTDB: the one place where the seeds' Spanish field names
+ * meet English code. Records read back are parsed with these; anything else is a bug or a
+ * hand edit, and is reported rather than trusted.
+ */
+
+const pesos = z.number().int().nonnegative();
+
+export const ZMenuItemRecordSchema = z.object({
+  numero: z.string(),
+  nombre: z.string(),
+  precio: pesos,
+  categoria: z.string().optional(),
+  disponible: z.boolean().default(true),
+});
+export type TMenuItemRecord = z.infer<typeof ZMenuItemRecordSchema>;
+
+export const ZGatewayToggleSchema = z.object({
+  enabled: z.boolean().default(false),
+  environment: z.enum(['sandbox', 'production']).default('sandbox'),
+});
+
+export const ZPaymentsConfigSchema = z.object({
+  enabled: z.boolean().default(false),
+  efectivo: z.boolean().default(false),
+  wompi: ZGatewayToggleSchema.optional(),
+  bold: ZGatewayToggleSchema.optional(),
+  payu: ZGatewayToggleSchema.optional(),
+  sandbox: ZGatewayToggleSchema.optional(),
+});
+export type TPaymentsConfig = z.infer<typeof ZPaymentsConfigSchema>;
+
+export const ZRestaurantSchema = z.object({
+  name: z.string(),
+  timezone: z.string().default('America/Bogota'),
+});
+
+export const ZWhatsappConfigSchema = z.object({
+  phoneNumberId: z.string(),
+  displayPhoneNumber: z.string().optional(),
+});
+
+export const ZCartLineRecordSchema = z.object({
+  itemId: z.string(),
+  numero: z.string(),
+  nombre: z.string(),
+  precio: pesos,
+  cantidad: z.number().int().positive(),
+});
+
+export const ZUbicacionSchema = z.object({
+  latitud: z.number(),
+  longitud: z.number(),
+  nombre: z.string().optional(),
+  direccion: z.string().optional(),
+});
+
+export const PAYMENT_STATES = ['pendiente', 'completado', 'rechazado', 'expirado', 'fraude_detectado'] as const;
+export type PaymentState = (typeof PAYMENT_STATES)[number];
+
+/** `tenants/{t}/pagos/{referencia}` (seed shape). */
+export const ZPaymentRecordSchema = z.object({
+  referencia: z.string(),
+  tenantId: z.string(),
+  estado: z.enum(PAYMENT_STATES),
+  monto: pesos,
+  moneda: z.literal('COP').default('COP'),
+  cliente: z.string(),
+  nombreCliente: z.string().optional(),
+  direccion: z.string(),
+  ubicacion: ZUbicacionSchema.optional(),
+  telefonoContacto: z.string(),
+  items: z.array(ZCartLineRecordSchema),
+  fechaCreacion: z.number(),
+  gateway: z.enum(['wompi', 'bold', 'payu', 'sandbox']),
+  enlace: z.string(),
+  /** Gateway's own link id (Bold), so the link is created once and reused. */
+  enlaceGateway: z.string().optional(),
+  urlCheckout: z.string().optional(),
+  transaccionId: z.string().optional(),
+  metodoPago: z.string().optional(),
+  fechaPago: z.number().optional(),
+  motivoRechazo: z.string().optional(),
+  fechaRechazo: z.number().optional(),
+  montoEsperado: z.number().optional(),
+  montoRecibido: z.number().optional(),
+  monedaRecibida: z.string().optional(),
+  reemplazadaPor: z.string().optional(),
+  recordatorioEnviado: z.boolean().optional(),
+  fechaExpiracion: z.number().optional(),
+});
+export type TPaymentRecord = z.infer<typeof ZPaymentRecordSchema>;
+
+export const ORDER_STATES = ['pendiente', 'en_preparacion', 'en_camino', 'entregado', 'cancelado'] as const;
+
+/** `tenants/{t}/pedidos/{key}` in the shape kitchen screens read (seed 004). */
+export const ZOrderRecordSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  cliente: z.string(),
+  telefono: z.string(),
+  telefonoContacto: z.string(),
+  direccion: z.string(),
+  ubicacion: ZUbicacionSchema.optional(),
+  items: z.array(ZCartLineRecordSchema),
+  total: pesos,
+  estado: z.enum(ORDER_STATES),
+  timestamp: z.number(),
+  fecha: z.string(),
+  fuente: z.literal('whatsapp'),
+  restaurante: z.string(),
+  nombreCliente: z.string().optional(),
+  pago: z
+    .object({
+      estado: z.enum(['completado', 'contraentrega', 'sin_pago']),
+      referencia: z.string().optional(),
+      transaccionId: z.string().optional(),
+      metodoPago: z.string().optional(),
+      gateway: z.string().optional(),
+      fechaPago: z.number().optional(),
+    })
+    .optional(),
+});
+export type TOrderRecord = z.infer<typeof ZOrderRecordSchema>;

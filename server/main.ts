@@ -1,0 +1,106 @@
+import 'dotenv/config';
+import { join } from 'node:path';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../functions-emulator/embedded-database';
+import { ConfigError, GRAPH_API_VERSION, loadConfig, type Config } from './config';
+import { ensureDemoSecrets, ensureDemoTenant, DEMO_DISPLAY_NUMBER } from './demo/demo-setup';
+import { connectDatabase } from './db/firebase';
+import { createLogger } from './observability/logger';
+import { createRuntime } from './runtime';
+import { SecretsKey } from './tenants/secrets-crypto';
+
+/** Boot: config → database (embedded by default) → demo data → HTTP. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\nSee .env.example for every variable and its meaning.\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: process.stdout.isTTY && config.NODE_ENV !== 'production' });
+
+  let embedded: EmbeddedDatabase | undefined;
+  let databaseUrl = config.database.url;
+  const demoSecrets = config.database.kind === 'embedded' ? ensureDemoSecrets(config.DATA_DIR) : undefined;
+  if (config.database.kind === 'embedded') {
+    try {
+      embedded = await startEmbeddedDatabase({
+        port: config.EMBEDDED_DATABASE_PORT,
+        dataFile: join(config.DATA_DIR, 'database.json'),
+        onNotice: (message) => logger.warn(message),
+      });
+    } catch (error) {
+      fail(portProblem(error, config.EMBEDDED_DATABASE_PORT, 'EMBEDDED_DATABASE_PORT') ?? `could not start the embedded database: ${(error as Error).message}`);
+    }
+    databaseUrl = embedded!.url(config.FIREBASE_PROJECT_ID);
+  }
+
+  const appSecret = config.WHATSAPP_APP_SECRET ?? demoSecrets!.WHATSAPP_APP_SECRET;
+  const verifyToken = config.WHATSAPP_VERIFY_TOKEN ?? demoSecrets!.WHATSAPP_VERIFY_TOKEN;
+  const secretsKey = config.SECRETS_KEY ?? demoSecrets!.SECRETS_KEY;
+  const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
+  const graphBaseUrl = config.demoMode && !process.env.WHATSAPP_GRAPH_URL ? `http://127.0.0.1:${config.PORT}/demo/graph/${GRAPH_API_VERSION}` : config.WHATSAPP_GRAPH_URL;
+
+  if (demoSecrets) {
+    const setup = connectDatabase({ url: databaseUrl!, projectId: config.FIREBASE_PROJECT_ID, name: 'demo-setup' });
+    const created = await ensureDemoTenant(setup.db, new SecretsKey(secretsKey), demoSecrets.SANDBOX_SECRET);
+    await setup.close();
+    if (created) logger.info('demo restaurant created (tenant "demo")');
+  }
+
+  const runtime = createRuntime({ config, logger, databaseUrl: databaseUrl!, appSecret, verifyToken, secretsKey, graphBaseUrl, publicBaseUrl });
+  try {
+    await runtime.listen(config.PORT);
+  } catch (error) {
+    await runtime.close().catch(() => undefined);
+    await embedded?.close();
+    fail(portProblem(error, config.PORT, 'PORT') ?? `could not start the HTTP server: ${(error as Error).message}`);
+  }
+
+  runtime.reconciler.start();
+  const lines = [
+    `Server listening on ${publicBaseUrl}`,
+    `  database: ${embedded ? `embedded RTDB at ${embedded.emulatorHost}, data in ${join(config.DATA_DIR, 'database.json')}` : databaseUrl}`,
+    `  WhatsApp webhook: ${publicBaseUrl}/api/webhooks/whatsapp`,
+  ];
+  if (demoSecrets) {
+    lines.push(
+      `  demo restaurant: tenant "demo", WhatsApp number ${DEMO_DISPLAY_NUMBER}`,
+      `  chat with it in this terminal: npm run chat`,
+      `  orders: curl 'http://${embedded!.emulatorHost}/tenants/demo/pedidos.json?print=pretty'`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await runtime.close().catch((error: unknown) => logger.error({ err: error }, 'error while closing'));
+    await embedded?.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function portProblem(error: unknown, port: number, variable: string): string | undefined {
+  if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
+    return `port ${port} is already in use (another copy running?). Stop it, or choose another port: ${variable}=<port> npm start`;
+  }
+  return undefined;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`Cannot start: ${message}\n`);
+  process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Cannot start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,105 @@
+import type { GatewayResult } from '../payments/gateway';
+import type { TPaymentRecord } from '../db/records';
+
+/**
+ * The payment state rule (DESIGN.md): states move forward only. `pendiente` → `completado` |
+ * `rechazado` | `expirado` | `fraude_detectado`; a `rechazado` or `expirado` payment may still
+ * become `completado` (the payer retried with the same reference, or the money was taken after
+ * the link expired); `completado` is final and `fraude_detectado` changes only by a person.
+ * Pure: it runs inside an RTDB transaction and may run several times.
+ */
+export type PaymentDecision =
+  /** Approved, amount and currency match: the order must exist. */
+  | 'approve'
+  /** Declined, voided or failed: the customer is told and offered another method. */
+  | 'reject'
+  /** Approved with a different amount or currency: no order, an alert. */
+  | 'fraud'
+  /** Nothing to change (pending result, duplicate, or a late event for a settled payment). */
+  | 'none';
+
+export interface AdvanceOutcome {
+  /** The record to store, or undefined when nothing changes. */
+  next: TPaymentRecord | undefined;
+  decision: PaymentDecision;
+  /** Why nothing changed, for the audit log. */
+  reason?: string;
+}
+
+export interface AdvanceOptions {
+  now: number;
+  /**
+   * Accept an approval whose amount the gateway did not report (PayU's query API): only for
+   * results we fetched ourselves over the gateway's authenticated API, never for webhooks.
+   */
+  trustMissingAmount?: boolean;
+}
+
+export function amountMatches(record: TPaymentRecord, result: GatewayResult, options: AdvanceOptions): boolean {
+  if (result.currency !== 'COP') return false;
+  if (result.amountInCents < 0) return options.trustMissingAmount === true;
+  return result.amountInCents === record.monto * 100;
+}
+
+export function advancePayment(record: TPaymentRecord, result: GatewayResult, options: AdvanceOptions): AdvanceOutcome {
+  if (record.estado === 'completado') {
+    // Final. A duplicate approval still reports 'approve' so the caller makes sure the order
+    // exists (a crash may have happened between the two writes); anything else is only audited.
+    return result.status === 'approved' && record.transaccionId === result.transactionId
+      ? { next: undefined, decision: 'approve', reason: 'already completed' }
+      : { next: undefined, decision: 'none', reason: `payment already completed; ${result.status} event ignored` };
+  }
+  if (record.estado === 'fraude_detectado') {
+    return { next: undefined, decision: 'none', reason: 'payment under review; only a person changes it' };
+  }
+  switch (result.status) {
+    case 'approved':
+      if (!amountMatches(record, result, options)) {
+        return {
+          decision: 'fraud',
+          next: {
+            ...record,
+            estado: 'fraude_detectado',
+            transaccionId: result.transactionId,
+            montoEsperado: record.monto,
+            montoRecibido: result.amountInCents >= 0 ? result.amountInCents / 100 : -1,
+            monedaRecibida: result.currency,
+          },
+        };
+      }
+      return {
+        decision: 'approve',
+        next: {
+          ...record,
+          estado: 'completado',
+          transaccionId: result.transactionId,
+          ...(result.method ? { metodoPago: result.method } : {}),
+          fechaPago: options.now,
+        },
+      };
+    case 'declined':
+    case 'voided':
+    case 'error':
+      if (record.estado !== 'pendiente') {
+        return { next: undefined, decision: 'none', reason: `payment already ${record.estado}; ${result.status} event ignored` };
+      }
+      return {
+        decision: 'reject',
+        next: {
+          ...record,
+          estado: 'rechazado',
+          transaccionId: result.transactionId,
+          motivoRechazo: result.message ?? defaultReason(result.status),
+          fechaRechazo: options.now,
+        },
+      };
+    case 'pending':
+      return { next: undefined, decision: 'none', reason: 'gateway reports the payment as pending' };
+  }
+}
+
+function defaultReason(status: GatewayResult['status']): string {
+  if (status === 'voided') return 'Transacción anulada';
+  if (status === 'error') return 'Error procesando el pago';
+  return 'Pago rechazado por la entidad';
+}

@@ -1,0 +1,289 @@
+import type { Database } from 'firebase-admin/database';
+import type { Logger } from 'pino';
+import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview } from '../conversation/messages.es-CO';
+import type { Reply } from '../conversation/types';
+import { keyFor, paths } from '../db/paths';
+import { withTimeout } from '../db/firebase';
+import { ZPaymentRecordSchema, type TPaymentRecord } from '../db/records';
+import type { GatewayResult } from '../payments/gateway';
+import { paymentMethodsFor } from '../payments/gateway-manager';
+import { maskPhone } from '../observability/logger';
+import type { TenantStore } from '../tenants/tenant-store';
+import { advancePayment, type PaymentDecision } from './advance-payment';
+import { createOrderOnce } from './create-order';
+import { queueMessages, type QueuedMessage } from './outbox';
+
+/** Where a result came from; kept in the audit log. */
+export type ResultSource = 'webhook' | 'reconciler' | 'early_result' | 'support';
+
+export interface ConfirmPaymentDeps {
+  db: Database;
+  tenants: TenantStore;
+  logger: Logger;
+  now: () => number;
+  estimatedDeliveryTime: string;
+  owner: string;
+}
+
+export interface ConfirmPaymentOutcome {
+  /** `early`: no payment record yet; the result was kept in earlyResults for when it appears. */
+  outcome: PaymentDecision | 'early';
+  estado?: TPaymentRecord['estado'];
+  pedidoId?: string;
+  /** Messages queued by this call, for the caller to deliver. */
+  queued: QueuedMessage[];
+}
+
+/** The order of a paid payment lives at `pedidos/pago-{referencia}`. */
+export const orderKeyForPayment = (reference: string): string => `pago-${reference}`;
+
+/** How long a result for a payment we do not know yet is kept (seed 000's buffer). */
+export const EARLY_RESULT_TTL_MS = 30 * 60 * 1000;
+
+/**
+ * The one convergence point for gateway results (webhook, reconciler, early results, support
+ * tool): moves `pagos/{ref}` forward in one transaction, then does what the decision asks —
+ * exactly one order for an approval, a rejection message, or a fraud alert. Every step is
+ * idempotent, so a retry after a crash at any point finishes the work without duplicates.
+ * Throws when the work could not be made durable (the webhook answers 5xx and is retried).
+ */
+export async function confirmPayment(
+  deps: ConfirmPaymentDeps,
+  input: { tenantId: string; result: GatewayResult; source: ResultSource },
+): Promise<ConfirmPaymentOutcome> {
+  const { tenantId, result, source } = input;
+  const now = deps.now();
+  const log = deps.logger.child({ tenantId, reference: result.reference, gateway: result.gateway, source });
+  if (result.warning) log.warn({ warning: result.warning }, 'gateway result carried a warning');
+
+  let decision: PaymentDecision = 'none';
+  let reason: string | undefined;
+  let previous: TPaymentRecord['estado'] | undefined;
+  let invalid = false;
+  const tx = await withTimeout(
+    deps.db.ref(paths.payment(tenantId, result.reference)).transaction((current: unknown) => {
+      decision = 'none';
+      invalid = false;
+      // Not `undefined`: before the first server answer the local value is null, and aborting
+      // then would report "no record" for a record that exists. Writing null over null lets the
+      // server's hash check send the real value and re-run this function.
+      if (current === null) return null;
+      const record = ZPaymentRecordSchema.safeParse(current);
+      if (!record.success) {
+        invalid = true;
+        return undefined;
+      }
+      previous = record.data.estado;
+      const outcome = advancePayment(record.data, result, { now, trustMissingAmount: source === 'reconciler' || source === 'support' });
+      decision = outcome.decision;
+      reason = outcome.reason;
+      return outcome.next;
+    }),
+    'payment transaction',
+  );
+  const stored = tx.snapshot.val() as unknown;
+  if (stored === null) {
+    await keepEarlyResult(deps.db, result, now);
+    log.info({ status: result.status }, 'result for a payment not recorded yet; kept as an early result');
+    return { outcome: 'early', queued: [] };
+  }
+  if (invalid) {
+    log.error('payment record does not match its schema; left for a person');
+    await audit(deps.db, tenantId, result, source, 'registro_invalido', now);
+    return { outcome: 'none', queued: [] };
+  }
+  const record = ZPaymentRecordSchema.parse(stored);
+  await audit(deps.db, tenantId, result, source, eventName(decision, result), now);
+  if (tx.committed && previous !== record.estado) {
+    log.info({ from: previous, to: record.estado, status: result.status }, 'payment state changed');
+  } else if (decision === 'none') {
+    log.info({ status: result.status, estado: record.estado, reason }, 'payment result changed nothing');
+  }
+
+  switch (decision as PaymentDecision) {
+    case 'approve':
+      return approve(deps, tenantId, record, now, log);
+    case 'reject':
+      return { outcome: 'reject', estado: record.estado, queued: tx.committed ? await reject(deps, tenantId, record, result, now) : [] };
+    case 'fraud':
+      if (tx.committed) {
+        log.error({ montoEsperado: record.montoEsperado, montoRecibido: record.montoRecibido, moneda: record.monedaRecibida }, 'FRAUD: paid amount or currency does not match the order; no order created');
+      }
+      return { outcome: 'fraud', estado: record.estado, queued: tx.committed ? await flagFraud(deps, tenantId, record, now) : [] };
+    default:
+      return { outcome: 'none', estado: record.estado, queued: [] };
+  }
+}
+
+async function approve(
+  deps: ConfirmPaymentDeps,
+  tenantId: string,
+  record: TPaymentRecord,
+  now: number,
+  log: Logger,
+): Promise<ConfirmPaymentOutcome> {
+  const tenant = await deps.tenants.getTenant(tenantId);
+  if (record.reemplazadaPor?.startsWith('efectivo')) {
+    // The customer switched to cash and that order exists; a late payment of the old link
+    // must not make a second order. A person refunds or links it.
+    await withTimeout(
+      deps.db.ref(`${paths.alerts(tenantId)}/${record.referencia}`).set({
+        tipo: 'pago_de_enlace_reemplazado',
+        referencia: record.referencia,
+        monto: record.monto,
+        cliente: record.cliente,
+        fecha: now,
+        detalle: 'Pago aprobado de un enlace que el cliente cambió por efectivo; revisar y reembolsar o unir al pedido.',
+      }),
+      'alert',
+    );
+    log.warn('approval for a link replaced by cash; alert raised, no second order');
+    return { outcome: 'approve', estado: record.estado, queued: [] };
+  }
+  const orderKey = orderKeyForPayment(record.referencia);
+  const result = await createOrderOnce(deps.db, {
+    tenantId,
+    restaurantName: tenant?.restaurant.name ?? tenantId,
+    orderKey,
+    cliente: record.cliente,
+    nombreCliente: record.nombreCliente,
+    draft: {
+      items: record.items,
+      total: record.monto,
+      direccion: record.direccion,
+      ubicacion: record.ubicacion,
+      telefonoContacto: record.telefonoContacto,
+    },
+    pago: {
+      estado: 'completado',
+      referencia: record.referencia,
+      ...(record.transaccionId ? { transaccionId: record.transaccionId } : {}),
+      ...(record.metodoPago ? { metodoPago: record.metodoPago } : {}),
+      gateway: record.gateway,
+      fechaPago: record.fechaPago ?? now,
+    },
+    notify: (order) => [
+      {
+        kind: 'pago_confirmado',
+        reply: paymentConfirmed({
+          pedidoId: order.id,
+          total: order.total,
+          metodo: record.metodoPago ?? record.gateway,
+          estimatedTime: deps.estimatedDeliveryTime,
+        }),
+      },
+    ],
+    // Not a field of pagos/{ref}: a write there would abort concurrent transactions on it in
+    // this process. The order key is derived from the reference (orderKeyForPayment).
+    alsoWrite: () => ({ [paths.pendingPayment(record.referencia)]: null }),
+    now,
+    owner: deps.owner,
+  });
+  if (result.created) {
+    log.info({ pedidoId: result.order.id, total: result.order.total, waId: maskPhone(record.cliente) }, 'paid order created');
+    await releaseWaitingSession(deps.db, tenantId, record);
+  }
+  return { outcome: 'approve', estado: record.estado, pedidoId: result.order.id, queued: result.queued };
+}
+
+async function reject(deps: ConfirmPaymentDeps, tenantId: string, record: TPaymentRecord, result: GatewayResult, now: number): Promise<QueuedMessage[]> {
+  const tenant = await deps.tenants.getTenant(tenantId);
+  const methods = tenant ? paymentMethodsFor(tenant) : [];
+  const replies: Reply[] = [paymentRejected({ motivo: record.motivoRechazo }), ...(methods.length ? paymentMethods(methods, record.monto) : [])];
+  // The conversation goes back to the method choice with the same cart, address and phone.
+  await withTimeout(
+    deps.db.ref(paths.session(tenantId, record.cliente)).transaction((session: Record<string, unknown> | null) => {
+      if (!session) return null;
+      if ((session.pagoPendiente as { referencia?: string } | undefined)?.referencia !== record.referencia) return undefined;
+      return methods.length ? { ...session, paso: 'metodo_pago' } : session;
+    }),
+    'session after rejection',
+  );
+  const { queued, update } = queueMessages(
+    replies.map((reply, i) => ({
+      outboxId: `rechazo-${keyFor(`${record.referencia}:${result.transactionId}`)}-${i}`,
+      tenantId,
+      to: record.cliente,
+      kind: 'pago_rechazado' as const,
+      reply,
+    })),
+    now,
+  );
+  await withTimeout(deps.db.ref().update(update), 'rejection messages');
+  return queued;
+}
+
+async function flagFraud(deps: ConfirmPaymentDeps, tenantId: string, record: TPaymentRecord, now: number): Promise<QueuedMessage[]> {
+  const { queued, update } = queueMessages(
+    [{ outboxId: `revision-${record.referencia}`, tenantId, to: record.cliente, kind: 'pago_en_revision', reply: paymentUnderReview() }],
+    now,
+  );
+  await withTimeout(
+    deps.db.ref().update({
+      ...update,
+      [`${paths.alerts(tenantId)}/${record.referencia}`]: {
+        tipo: 'fraude_detectado',
+        referencia: record.referencia,
+        gateway: record.gateway,
+        montoEsperado: record.montoEsperado ?? record.monto,
+        montoRecibido: record.montoRecibido ?? null,
+        moneda: record.monedaRecibida ?? null,
+        transaccionId: record.transaccionId ?? null,
+        cliente: record.cliente,
+        fecha: now,
+      },
+      [paths.pendingPayment(record.referencia)]: null,
+    }),
+    'fraud alert',
+  );
+  return queued;
+}
+
+/** After a paid order, a conversation still waiting for that payment starts fresh. */
+async function releaseWaitingSession(db: Database, tenantId: string, record: TPaymentRecord): Promise<void> {
+  await withTimeout(
+    db.ref(paths.session(tenantId, record.cliente)).transaction((session: Record<string, unknown> | null) => {
+      if (!session) return null;
+      if ((session.pagoPendiente as { referencia?: string } | undefined)?.referencia !== record.referencia) return undefined;
+      const { pagoPendiente: _p, carrito: _c, ...rest } = session;
+      return { ...rest, paso: 'inicio', carrito: [] };
+    }),
+    'session after payment',
+  ).catch(() => undefined);
+}
+
+async function keepEarlyResult(db: Database, result: GatewayResult, now: number): Promise<void> {
+  // Keyed by reference and transaction+status, so a replay overwrites itself; the newest wins.
+  await withTimeout(db.ref(paths.earlyResult(result.reference)).set({ result, receivedAt: now, expiresAt: now + EARLY_RESULT_TTL_MS }), 'early result');
+}
+
+function eventName(decision: PaymentDecision, result: GatewayResult): string {
+  if (decision === 'approve') return 'pago_aprobado';
+  if (decision === 'reject') return 'pago_rechazado';
+  if (decision === 'fraud') return 'fraude_detectado';
+  return `evento_${result.status}`;
+}
+
+/**
+ * The audit trail in `analytics/payment_events`, keyed by (transaction, status, source), so a
+ * replayed delivery rewrites its own line instead of adding one (never `push()` an outcome).
+ */
+async function audit(db: Database, tenantId: string, result: GatewayResult, source: string, evento: string, now: number): Promise<void> {
+  const key = keyFor(`${result.reference}:${result.transactionId}:${result.status}:${source}`);
+  await withTimeout(
+    db.ref(`${paths.paymentEvents(tenantId)}/${key}`).set({
+      timestamp: now,
+      evento,
+      fuente: source,
+      referencia: result.reference,
+      gateway: result.gateway,
+      transaccionId: result.transactionId,
+      estadoGateway: result.status,
+      montoCentavos: result.amountInCents,
+      moneda: result.currency,
+      metodo: result.method ?? null,
+      mensaje: result.message ?? null,
+    }),
+    'payment audit',
+  );
+}

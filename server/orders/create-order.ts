@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'firebase-admin/database';
+import { ServerValue } from 'firebase-admin/database';
+import type { OrderDraft, Reply } from '../conversation/types';
+import { AppError, ErrorCode } from '../errors';
+import { readValue, withTimeout } from '../db/firebase';
+import { acquireLease, releaseLease } from '../db/lease';
+import { paths } from '../db/paths';
+import type { TOrderRecord } from '../db/records';
+import { queueMessages, type OutboxKind, type QueuedMessage } from './outbox';
+
+/** Long enough for the few writes of one order; a crashed holder blocks retries this long at most. */
+export const ORDER_LEASE_MS = 60_000;
+/** First human order id of a tenant. */
+const FIRST_ORDER_NUMBER = 1001;
+
+export interface CreateOrderInput {
+  tenantId: string;
+  restaurantName: string;
+  /** Deterministic key (from the message or the payment reference), so retries find the order. */
+  orderKey: string;
+  /** Customer wa_id. */
+  cliente: string;
+  nombreCliente?: string;
+  draft: OrderDraft;
+  pago: NonNullable<TOrderRecord['pago']>;
+  /** Messages to the customer, built once the human order id is known. */
+  notify: (order: TOrderRecord) => Array<{ kind: OutboxKind; reply: Reply }>;
+  /** More paths to write in the same atomic update (e.g. the payment record's `pedidoKey`). */
+  alsoWrite?: (order: TOrderRecord) => Record<string, unknown>;
+  now: number;
+  /** Identifies this worker in the lease. */
+  owner: string;
+}
+
+export interface CreateOrderResult {
+  order: TOrderRecord;
+  created: boolean;
+  /** Messages queued by this call (empty when the order already existed). */
+  queued: QueuedMessage[];
+}
+
+/**
+ * Creates an order exactly once. The order, the tenant's stats and the customer's
+ * confirmation are written in one multi-path update, so they exist together or not at all;
+ * a lease keeps two workers from writing the same order at the same time, and the order's
+ * existence, checked after taking the lease, makes every retry a no-op.
+ */
+export async function createOrderOnce(db: Database, input: CreateOrderInput): Promise<CreateOrderResult> {
+  const orderPath = paths.order(input.tenantId, input.orderKey);
+  const existing = await readValue<TOrderRecord>(db, orderPath);
+  if (existing) return { order: existing, created: false, queued: [] };
+
+  const lease = `order-${input.tenantId}-${input.orderKey}`;
+  // One owner per call, not per process: concurrent requests in one process must exclude each other too.
+  const owner = `${input.owner}:${randomUUID()}`;
+  if (!(await acquireLease(db, { name: lease, owner, ttlMs: ORDER_LEASE_MS, now: input.now }))) {
+    throw new AppError(ErrorCode.DATABASE_UNAVAILABLE, { message: `order ${input.orderKey} is being created by another worker` });
+  }
+  try {
+    const again = await readValue<TOrderRecord>(db, orderPath);
+    if (again) return { order: again, created: false, queued: [] };
+
+    const counter = await withTimeout(
+      db.ref(paths.orderCounter(input.tenantId)).transaction((n: number | null) => (typeof n === 'number' ? n + 1 : FIRST_ORDER_NUMBER)),
+      'order counter',
+    );
+    const order: TOrderRecord = {
+      id: String(counter.snapshot.val()),
+      tenantId: input.tenantId,
+      cliente: input.cliente,
+      telefono: input.cliente,
+      telefonoContacto: input.draft.telefonoContacto,
+      direccion: input.draft.direccion,
+      ...(input.draft.ubicacion ? { ubicacion: input.draft.ubicacion } : {}),
+      items: input.draft.items,
+      total: input.draft.total,
+      estado: 'pendiente',
+      timestamp: input.now,
+      fecha: new Date(input.now).toISOString(),
+      fuente: 'whatsapp',
+      restaurante: input.restaurantName,
+      ...(input.nombreCliente ? { nombreCliente: input.nombreCliente } : {}),
+      pago: input.pago,
+    };
+    const { queued, update } = queueMessages(
+      input.notify(order).map((m, i) => ({
+        outboxId: `pedido-${input.orderKey}-${i}`,
+        tenantId: input.tenantId,
+        to: input.cliente,
+        kind: m.kind,
+        reply: m.reply,
+      })),
+      input.now,
+    );
+    await withTimeout(
+      db.ref().update({
+        ...update,
+        ...(input.alsoWrite?.(order) ?? {}),
+        [orderPath]: order,
+        [`${paths.stats(input.tenantId)}/pedidos`]: ServerValue.increment(1),
+        [`${paths.stats(input.tenantId)}/ingresos`]: ServerValue.increment(order.total),
+      }),
+      'create order',
+    );
+    return { order, created: true, queued };
+  } finally {
+    await releaseLease(db, { name: lease, owner }).catch(() => undefined);
+  }
+}

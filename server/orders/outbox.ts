@@ -1,0 +1,179 @@
+import type { Database } from 'firebase-admin/database';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import type { Reply } from '../conversation/types';
+import { withTimeout } from '../db/firebase';
+import { paths } from '../db/paths';
+import { maskPhone } from '../observability/logger';
+import type { TenantStore } from '../tenants/tenant-store';
+import { GraphApiError, type GraphClient } from '../whatsapp/graph-client';
+
+/**
+ * Messages that must reach a customer go through `outbox/{id}` (with a small index in
+ * `outboxPending/{id}` holding the next attempt time): written in the same atomic update as
+ * the state change that caused them, then delivered. Ids are deterministic per cause, so a
+ * retried cause rewrites the same entry instead of adding a second one.
+ */
+export type OutboxKind =
+  | 'respuesta'
+  | 'confirmacion_pedido'
+  | 'enlace_pago'
+  | 'pago_confirmado'
+  | 'pago_rechazado'
+  | 'pago_en_revision'
+  | 'recordatorio_pago'
+  | 'pago_expirado'
+  | 'estado_pedido';
+
+export interface OutboxEntry {
+  tenantId: string;
+  /** Customer wa_id. */
+  to: string;
+  kind: OutboxKind;
+  reply: Reply;
+  estado: 'pendiente' | 'enviado' | 'fallido';
+  creado: number;
+  intentos: number;
+  siguienteIntento: number;
+  wamid?: string;
+  enviado?: number;
+  ultimoError?: { codigo?: number; mensaje: string };
+}
+
+export const ZOutboxEntrySchema = z.looseObject({
+  tenantId: z.string(),
+  to: z.string(),
+  kind: z.string(),
+  reply: z.looseObject({ type: z.enum(['text', 'buttons', 'list', 'cta_url']) }),
+  estado: z.enum(['pendiente', 'enviado', 'fallido']),
+  creado: z.number(),
+  intentos: z.number().default(0),
+  siguienteIntento: z.number().default(0),
+});
+
+export const OUTBOX_PENDING_PATH = 'outboxPending';
+/** Give up on a message this long after it was created. */
+export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+const RETRY_BASE_MS = 30_000;
+const RETRY_CAP_MS = 30 * 60 * 1000;
+
+export interface QueuedMessage {
+  outboxId: string;
+  entry: OutboxEntry;
+}
+
+/** Builds outbox entries and the multi-path update fragment that stores them. */
+export function queueMessages(
+  items: Array<{ outboxId: string; tenantId: string; to: string; kind: OutboxKind; reply: Reply }>,
+  now: number,
+): { queued: QueuedMessage[]; update: Record<string, unknown> } {
+  const update: Record<string, unknown> = {};
+  const queued = items.map((item) => {
+    const entry: OutboxEntry = {
+      tenantId: item.tenantId,
+      to: item.to,
+      kind: item.kind,
+      reply: item.reply,
+      estado: 'pendiente',
+      creado: now,
+      intentos: 0,
+      siguienteIntento: now,
+    };
+    update[paths.outboxMessage(item.outboxId)] = entry;
+    update[`${OUTBOX_PENDING_PATH}/${item.outboxId}`] = now;
+    return { outboxId: item.outboxId, entry };
+  });
+  return { queued, update };
+}
+
+export interface OutboxDeps {
+  db: Database;
+  graph: GraphClient;
+  tenants: TenantStore;
+  logger: Logger;
+  now: () => number;
+}
+
+/**
+ * Sends queued messages in order, one at a time (WhatsApp does not keep the order of
+ * concurrent sends), and records each outcome. Never throws: a failure stays in the outbox
+ * for the retry sweep, or is marked failed when Meta says retrying cannot help.
+ */
+export async function deliverMessages(deps: OutboxDeps, messages: QueuedMessage[]): Promise<void> {
+  for (const message of messages) {
+    await deliverOne(deps, message);
+  }
+}
+
+async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage): Promise<'sent' | 'failed' | 'retry'> {
+  const log = deps.logger.child({ outboxId, tenantId: entry.tenantId, waId: maskPhone(entry.to), kind: entry.kind });
+  const now = deps.now();
+  try {
+    const tenant = await deps.tenants.getTenant(entry.tenantId);
+    const token = await deps.tenants.whatsappToken(entry.tenantId);
+    if (!tenant || !token) throw new GraphApiError('tenant has no WhatsApp number or token', undefined, undefined, true);
+    const { messageId } = await deps.graph.send({ phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token, to: entry.to }, entry.reply);
+    await withTimeout(
+      deps.db.ref().update({
+        [`${paths.outboxMessage(outboxId)}/estado`]: 'enviado',
+        [`${paths.outboxMessage(outboxId)}/wamid`]: messageId,
+        [`${paths.outboxMessage(outboxId)}/enviado`]: deps.now(),
+        [`${paths.outboxMessage(outboxId)}/intentos`]: entry.intentos + 1,
+        [`${OUTBOX_PENDING_PATH}/${outboxId}`]: null,
+      }),
+      'outbox sent',
+    );
+    return 'sent';
+  } catch (error) {
+    const graphError = error instanceof GraphApiError ? error : undefined;
+    const intentos = entry.intentos + 1;
+    const tooOld = now - entry.creado > OUTBOX_MAX_AGE_MS;
+    const failed = graphError?.permanent === true || tooOld;
+    const ultimoError = { codigo: graphError?.metaCode ?? null, mensaje: String((error as Error).message).slice(0, 300) };
+    const next = now + Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (intentos - 1));
+    try {
+      await withTimeout(
+        deps.db.ref().update({
+          [`${paths.outboxMessage(outboxId)}/estado`]: failed ? 'fallido' : 'pendiente',
+          [`${paths.outboxMessage(outboxId)}/intentos`]: intentos,
+          [`${paths.outboxMessage(outboxId)}/siguienteIntento`]: next,
+          [`${paths.outboxMessage(outboxId)}/ultimoError`]: ultimoError,
+          [`${OUTBOX_PENDING_PATH}/${outboxId}`]: failed ? null : next,
+        }),
+        'outbox failure',
+      );
+    } catch (writeError) {
+      log.error({ err: writeError }, 'could not record an outbox failure; the retry sweep will pick the message up');
+    }
+    if (failed) log.error({ metaCode: graphError?.metaCode, err: error }, 'WhatsApp message failed permanently');
+    else log.warn({ metaCode: graphError?.metaCode, intentos, err: error }, 'WhatsApp message not delivered; will retry');
+    return failed ? 'failed' : 'retry';
+  }
+}
+
+/** Retries messages whose next attempt is due (the reconciler calls this). */
+export async function retryDueMessages(deps: OutboxDeps, limit = 100): Promise<{ attempted: number }> {
+  const snap = await withTimeout(
+    deps.db.ref(OUTBOX_PENDING_PATH).orderByValue().endAt(deps.now()).limitToFirst(limit).once('value'),
+    'outbox due',
+  );
+  const due = Object.keys((snap.val() as Record<string, number> | null) ?? {});
+  const byRecipient = new Map<string, QueuedMessage[]>();
+  for (const outboxId of due) {
+    const raw = (await withTimeout(deps.db.ref(paths.outboxMessage(outboxId)).once('value'), 'outbox entry')).val();
+    const parsed = ZOutboxEntrySchema.safeParse(raw);
+    if (!parsed.success || parsed.data.estado !== 'pendiente') {
+      await deps.db.ref(`${OUTBOX_PENDING_PATH}/${outboxId}`).remove();
+      continue;
+    }
+    const entry = parsed.data as unknown as OutboxEntry;
+    const list = byRecipient.get(entry.to) ?? [];
+    list.push({ outboxId, entry });
+    byRecipient.set(entry.to, list);
+  }
+  // Per recipient in creation order; recipients in parallel.
+  await Promise.allSettled(
+    [...byRecipient.values()].map((list) => deliverMessages(deps, list.sort((a, b) => a.entry.creado - b.entry.creado))),
+  );
+  return { attempted: due.length };
+}

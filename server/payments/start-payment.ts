@@ -1,0 +1,76 @@
+import type { Database } from 'firebase-admin/database';
+import type { Logger } from 'pino';
+import { paymentLink } from '../conversation/messages.es-CO';
+import type { PaymentStarter } from '../conversation/run-turn';
+import { readValue, withTimeout } from '../db/firebase';
+import { paths } from '../db/paths';
+import type { TPaymentRecord } from '../db/records';
+import { queueMessages } from '../orders/outbox';
+import { maskPhone } from '../observability/logger';
+import { adapters } from './adapters';
+import { paymentMethodsFor } from './gateway-manager';
+
+/**
+ * Starts a payment for a `create_payment` effect: the pending record `pagos/{ref}`, its entry
+ * in `pendingPayments/` and the customer's link message are written in one atomic update,
+ * before any link exists at the gateway. The customer gets `{PUBLIC_BASE_URL}/pay/{ref}`,
+ * which creates or builds the gateway checkout on first visit.
+ */
+export function paymentStarter(deps: { db: Database; logger: Logger; publicBaseUrl: string }): PaymentStarter {
+  return {
+    paymentMethods: paymentMethodsFor,
+    async startPayment({ tenant, waId, nombreCliente, effect, now }) {
+      const reference = effect.referencia;
+      const recordPath = paths.payment(tenant.tenantId, reference);
+      // The reference is derived from the message, so a retried turn finds its own record.
+      if (await readValue(deps.db, recordPath)) return [];
+      const url = `${deps.publicBaseUrl}/pay/${reference}`;
+      const record: TPaymentRecord = {
+        referencia: reference,
+        tenantId: tenant.tenantId,
+        estado: 'pendiente',
+        monto: effect.draft.total,
+        moneda: 'COP',
+        cliente: waId,
+        ...(nombreCliente ? { nombreCliente } : {}),
+        direccion: effect.draft.direccion,
+        ...(effect.draft.ubicacion ? { ubicacion: effect.draft.ubicacion } : {}),
+        telefonoContacto: effect.draft.telefonoContacto,
+        items: effect.draft.items,
+        fechaCreacion: now,
+        gateway: effect.gateway,
+        enlace: url,
+      };
+      const { queued, update } = queueMessages(
+        [
+          {
+            outboxId: `enlace-${reference}`,
+            tenantId: tenant.tenantId,
+            to: waId,
+            kind: 'enlace_pago',
+            reply: paymentLink({
+              total: record.monto,
+              direccion: record.direccion,
+              telefonoContacto: record.telefonoContacto,
+              url,
+              gatewayLabel: adapters[effect.gateway].displayName,
+            }),
+          },
+        ],
+        now,
+      );
+      await withTimeout(
+        deps.db.ref().update({
+          ...update,
+          [recordPath]: record,
+          [paths.pendingPayment(reference)]: { tenantId: tenant.tenantId, gateway: effect.gateway, createdAt: now },
+          // The replaced link stays payable: an approval there is still honoured and audited.
+          ...(effect.reemplaza ? { [`${paths.payment(tenant.tenantId, effect.reemplaza)}/reemplazadaPor`]: reference } : {}),
+        }),
+        'start payment',
+      );
+      deps.logger.info({ tenantId: tenant.tenantId, reference, gateway: effect.gateway, monto: record.monto, waId: maskPhone(waId) }, 'payment started');
+      return queued;
+    },
+  };
+}

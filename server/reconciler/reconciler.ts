@@ -1,0 +1,92 @@
+import type { Database } from 'firebase-admin/database';
+import type { Logger } from 'pino';
+import { acquireLease, releaseLease } from '../db/lease';
+import type { InboxRecord } from '../whatsapp/inbox';
+
+/** What every job gets. */
+export interface ReconcilerJobDeps {
+  db: Database;
+  logger: Logger;
+  now: () => number;
+  owner: string;
+  processMessage: (record: InboxRecord, messageKey: string) => Promise<void>;
+}
+
+export interface ReconcilerJob {
+  name: string;
+  run: () => Promise<Record<string, number>>;
+}
+
+export interface ReconcilerOptions {
+  db: Database;
+  logger: Logger;
+  now: () => number;
+  owner: string;
+  intervalMs: number;
+  jobs: ReconcilerJob[];
+}
+
+export interface ReconcilerRun {
+  ran: boolean;
+  ms: number;
+  results: Record<string, Record<string, number> | { error: string }>;
+}
+
+const LEASE_NAME = 'reconciler';
+
+/**
+ * Runs its jobs every `intervalMs`, one run at a time across all instances (a lease in
+ * `locks/reconciler` that expires, so a dead holder does not block others). The lease only
+ * saves work: every job is idempotent on its own.
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<ReconcilerRun> | undefined;
+
+  constructor(private readonly options: ReconcilerOptions) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One run now (tests and the support tool call this directly). */
+  runOnce(): Promise<ReconcilerRun> {
+    this.running ??= this.run().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async run(): Promise<ReconcilerRun> {
+    const { db, logger, now, owner } = this.options;
+    const started = now();
+    const leaseMs = Math.max(this.options.intervalMs * 2, 60_000);
+    if (!(await acquireLease(db, { name: LEASE_NAME, owner, ttlMs: leaseMs, now: started }))) {
+      return { ran: false, ms: 0, results: {} };
+    }
+    const results: ReconcilerRun['results'] = {};
+    try {
+      for (const job of this.options.jobs) {
+        try {
+          results[job.name] = await job.run();
+        } catch (error) {
+          results[job.name] = { error: (error as Error).message };
+          logger.error({ err: error, job: job.name }, 'reconciler job failed');
+        }
+      }
+    } finally {
+      await releaseLease(db, { name: LEASE_NAME, owner }).catch(() => undefined);
+    }
+    const ms = now() - started;
+    logger.info({ ms, results }, 'reconciler run');
+    return { ran: true, ms, results };
+  }
+}

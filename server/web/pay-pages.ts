@@ -1,0 +1,250 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Database } from 'firebase-admin/database';
+import type { Logger } from 'pino';
+import { readValue, withTimeout } from '../db/firebase';
+import { isReference, paths, tenantOfReference } from '../db/paths';
+import { ZPaymentRecordSchema, type TPaymentRecord } from '../db/records';
+import { orderKeyForPayment } from '../orders/confirm-payment';
+import type { GatewayManager } from '../payments/gateway-manager';
+import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
+import { escapeHtml, page } from './html';
+
+export interface PayPagesDeps {
+  db: Database;
+  tenants: TenantStore;
+  gateways: GatewayManager;
+  logger: Logger;
+  publicBaseUrl: string;
+  /** Unpaid payments expire after this long; gateway checkouts are told the same deadline. */
+  paymentExpireAfterMs: number;
+  statusRateLimitPerMinute?: number;
+}
+
+/** Query parameters gateways add when they send the payer back (Wompi, PayU, Bold, sandbox). */
+const RETURN_MARKERS = ['id', 'transactionState', 'referenceCode', 'bold-order-id', 'bold-tx-status', 'sandbox', 'vista'];
+
+/** What the payer's status page may know: the state and the order id, nothing private. */
+export interface PaymentStatusView {
+  estado: TPaymentRecord['estado'];
+  pedido: { id: string } | null;
+  motivo?: string;
+}
+
+/**
+ * `/pay/{ref}`, the link customers receive: while pending it sends them on to the gateway's
+ * checkout (created or built on first visit); once settled, or when they come back from the
+ * checkout, it shows the payment's status. `/api/payments/{ref}/status` feeds that page.
+ */
+export function payPagesRouter(deps: PayPagesDeps): Router {
+  const router = express.Router();
+
+  const loadPayment = async (reference: string) => {
+    const tenantId = tenantOfReference(reference);
+    if (!tenantId || !isReference(reference)) return null;
+    const parsed = ZPaymentRecordSchema.safeParse(await readValue(deps.db, paths.payment(tenantId, reference)));
+    return parsed.success ? { tenantId, record: parsed.data } : null;
+  };
+
+  const statusOf = async (tenantId: string, record: TPaymentRecord): Promise<PaymentStatusView> => {
+    const order = record.estado === 'completado' ? await readValue<{ id?: string }>(deps.db, paths.order(tenantId, orderKeyForPayment(record.referencia))) : null;
+    return {
+      estado: record.estado,
+      pedido: order?.id ? { id: order.id } : null,
+      ...(record.estado === 'rechazado' && record.motivoRechazo ? { motivo: record.motivoRechazo.slice(0, 200) } : {}),
+    };
+  };
+
+  router.get('/pay/:ref', async (req: Request, res: Response) => {
+    const reference = String(req.params.ref);
+    const found = await loadPayment(reference);
+    if (!found) {
+      res.status(404).type('html').send(notFoundPage());
+      return;
+    }
+    const { tenantId, record } = found;
+    const tenant = await deps.tenants.getTenant(tenantId);
+    const returning = RETURN_MARKERS.some((k) => k in req.query);
+    if (record.estado === 'pendiente' && record.reemplazadaPor && !returning) {
+      res.status(200).type('html').send(replacedPage(record.reemplazadaPor));
+      return;
+    }
+    if (record.estado === 'pendiente' && !returning) {
+      await sendToCheckout(deps, res, tenantId, tenant, record);
+      return;
+    }
+    const status = await statusOf(tenantId, record);
+    res.status(200).type('html').send(statusPage(reference, status, tenant));
+  });
+
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: deps.statusRateLimitPerMinute ?? 120,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    message: { error: { code: 'RATE_LIMITED', message: 'too many requests, slow down' } },
+  });
+  router.get('/api/payments/:ref/status', limiter, async (req: Request, res: Response) => {
+    const found = await loadPayment(String(req.params.ref));
+    if (!found) {
+      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'unknown payment' } });
+      return;
+    }
+    res.set('cache-control', 'no-store').json(await statusOf(found.tenantId, found.record));
+  });
+  return router;
+}
+
+async function sendToCheckout(deps: PayPagesDeps, res: Response, tenantId: string, tenant: TenantConfig | null, record: TPaymentRecord): Promise<void> {
+  const log = deps.logger.child({ tenantId, reference: record.referencia, gateway: record.gateway });
+  if (record.urlCheckout) {
+    res.redirect(302, record.urlCheckout);
+    return;
+  }
+  const ctx = await deps.gateways.context(tenantId, record.gateway);
+  if (!ctx) {
+    log.error('payment link opened but the tenant has no valid credentials for its gateway');
+    res.status(503).type('html').send(unavailablePage(tenant));
+    return;
+  }
+  const adapter = deps.gateways.adapter(record.gateway);
+  try {
+    const link = await adapter.createPaymentLink(
+      {
+        reference: record.referencia,
+        amountInPesos: record.monto,
+        description: `Pedido en ${tenant?.restaurant.name ?? 'el restaurante'}`.slice(0, 100),
+        returnUrl: `${deps.publicBaseUrl}/pay/${record.referencia}`,
+        notificationUrl: `${deps.publicBaseUrl}/api/webhooks/payment/${record.gateway}`,
+        customerPhone: record.telefonoContacto,
+        customerName: record.nombreCliente,
+        expiresAt: new Date(record.fechaCreacion + deps.paymentExpireAfterMs).toISOString(),
+      },
+      ctx,
+    );
+    if (link.kind === 'form') {
+      res.status(200).type('html').send(autoSubmitPage(link.action, link.fields, tenant));
+      return;
+    }
+    if (link.linkId) {
+      // Created at the gateway (Bold): keep it, so every later visit reuses the same link.
+      await withTimeout(
+        deps.db.ref(`${paths.payment(tenantId, record.referencia)}/urlCheckout`).transaction((current: string | null) => current ?? link.url),
+        'store checkout url',
+      ).then((tx) => {
+        const stored = tx.snapshot.val() as string | null;
+        if (stored && stored !== link.url) link.url = stored;
+      });
+    }
+    res.redirect(302, link.url);
+  } catch (error) {
+    log.error({ err: error }, 'could not create the checkout at the gateway');
+    res.status(503).type('html').send(unavailablePage(tenant));
+  }
+}
+
+function waLink(tenant: TenantConfig | null, text?: string): string | null {
+  const number = tenant?.whatsapp.displayPhoneNumber;
+  if (!number) return null;
+  return `https://wa.me/${number}${text ? `?text=${encodeURIComponent(text)}` : ''}`;
+}
+
+export function statusPage(reference: string, status: PaymentStatusView, tenant: TenantConfig | null): string {
+  const restaurant = escapeHtml(tenant?.restaurant.name ?? '');
+  const whatsapp = waLink(tenant);
+  const contact = whatsapp ? `<a class="btn btn-secondary" href="${escapeHtml(whatsapp)}">Contactar por WhatsApp</a>` : '';
+  switch (status.estado) {
+    case 'completado':
+      if (!status.pedido) return processingPage(reference, restaurant);
+      return page(
+        'Pago exitoso',
+        `<div class="card" data-estado="completado"><div class="icon">✅</div><h1>¡Pago exitoso!</h1>
+<p>Tu pedido <strong>#${escapeHtml(status.pedido.id)}</strong> fue confirmado y enviado a la cocina de ${restaurant}.</p>
+<p class="muted">Te enviamos la confirmación por WhatsApp. Ya puedes cerrar esta página.</p>${contact}</div>`,
+      );
+    case 'rechazado': {
+      const retry = waLink(tenant, 'cambiar método');
+      return page(
+        'Pago rechazado',
+        `<div class="card" data-estado="rechazado"><div class="icon">❌</div><h1>Pago rechazado</h1>
+<p>${escapeHtml(status.motivo ?? 'La entidad no aprobó el pago.')}</p>
+<p class="muted">No se hizo ningún cobro. Puedes intentar con otro método de pago.</p>
+${retry ? `<a class="btn btn-primary" href="${escapeHtml(retry)}">Intentar con otro método</a>` : ''}${contact}</div>`,
+      );
+    }
+    case 'expirado':
+      return page(
+        'Enlace expirado',
+        `<div class="card" data-estado="expirado"><div class="icon">⌛</div><h1>Enlace expirado</h1>
+<p>Este enlace de pago ya no está activo.</p><p class="muted">Escríbenos por WhatsApp para hacer tu pedido de nuevo.</p>
+${whatsapp ? `<a class="btn btn-primary" href="${escapeHtml(waLink(tenant, 'menu')!)}">Pedir de nuevo</a>` : ''}</div>`,
+      );
+    case 'fraude_detectado':
+      return page(
+        'Pago en revisión',
+        `<div class="card" data-estado="fraude_detectado"><div class="icon">🔎</div><h1>Estamos revisando tu pago</h1>
+<p>Necesitamos validar tu pago antes de enviar el pedido a la cocina. Te escribiremos por WhatsApp.</p>${contact}</div>`,
+      );
+    case 'pendiente':
+      return processingPage(reference, restaurant);
+  }
+}
+
+/** While pending: polls the status API every 2.5 s, backs off on errors, offers help after 5 minutes. */
+function processingPage(reference: string, restaurant: string): string {
+  const ref = JSON.stringify(reference);
+  return page(
+    'Procesando tu pago',
+    `<div class="card" id="card" data-estado="pendiente"><div class="spinner" aria-hidden="true"></div><h1>Procesando tu pago…</h1>
+<p>Estamos esperando la confirmación de la pasarela${restaurant ? ` para ${restaurant}` : ''}.</p>
+<p class="muted">No cierres esta página; se actualiza sola.</p><p class="muted" id="help" hidden>¿Lleva mucho tiempo? Si ya pagaste, te confirmaremos por WhatsApp apenas la pasarela nos avise.</p></div>`,
+    {
+      script: `(function(){var ref=${ref},delay=2500,started=Date.now();
+function next(){setTimeout(poll,delay)}
+function poll(){if(Date.now()-started>300000){document.getElementById('help').hidden=false}
+fetch('/api/payments/'+encodeURIComponent(ref)+'/status',{cache:'no-store'}).then(function(r){if(!r.ok)throw new Error(r.status);return r.json()})
+.then(function(s){delay=2500;if(s.estado==='pendiente'||(s.estado==='completado'&&!s.pedido)){next();return}location.replace('/pay/'+encodeURIComponent(ref)+'?vista=estado')})
+.catch(function(){delay=Math.min(delay*2,30000);next()})}
+next()})();`,
+    },
+  );
+}
+
+function replacedPage(newReference: string): string {
+  return page(
+    'Enlace reemplazado',
+    `<div class="card" data-estado="reemplazado"><div class="icon">🔁</div><h1>Este enlace fue reemplazado</h1>
+<p>Elegiste otro método de pago. Usa el enlace más reciente que te enviamos por WhatsApp.</p>
+<a class="btn btn-primary" href="/pay/${encodeURIComponent(newReference)}">Ir al enlace más reciente</a></div>`,
+  );
+}
+
+function autoSubmitPage(action: string, fields: Record<string, string>, tenant: TenantConfig | null): string {
+  const inputs = Object.entries(fields)
+    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
+    .join('');
+  return page(
+    'Redirigiendo al pago',
+    `<div class="card"><div class="spinner" aria-hidden="true"></div><h1>Te llevamos al pago seguro…</h1>
+<p class="muted">${escapeHtml(tenant?.restaurant.name ?? '')}</p>
+<form id="checkout" method="post" action="${escapeHtml(action)}">${inputs}<button class="btn btn-primary" type="submit">Continuar al pago</button></form></div>`,
+    { script: `document.getElementById('checkout').submit();` },
+  );
+}
+
+function unavailablePage(tenant: TenantConfig | null): string {
+  const whatsapp = waLink(tenant);
+  return page(
+    'Pago no disponible',
+    `<div class="card"><div class="icon">⚠️</div><h1>No pudimos abrir el pago</h1><p>La pasarela no respondió. Intenta de nuevo en un momento.</p>
+<a class="btn btn-primary" href="">Intentar de nuevo</a>${whatsapp ? `<a class="btn btn-secondary" href="${escapeHtml(whatsapp)}">Contactar por WhatsApp</a>` : ''}</div>`,
+  );
+}
+
+function notFoundPage(): string {
+  return page(
+    'Enlace no encontrado',
+    `<div class="card"><div class="icon">🤔</div><h1>Enlace no encontrado</h1><p>Revisa que el enlace esté completo, tal como te llegó por WhatsApp.</p></div>`,
+  );
+}
+

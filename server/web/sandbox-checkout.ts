@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import axios from 'axios';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Database } from 'firebase-admin/database';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { readValue } from '../db/firebase';
+import { isReference, paths, tenantOfReference } from '../db/paths';
+import { ZPaymentRecordSchema } from '../db/records';
+import { formatCOP } from '../money';
+import { sandboxWebhookSignature, SANDBOX_SIGNATURE_HEADER } from '../payments/adapters/sandbox';
+import type { GatewayManager } from '../payments/gateway-manager';
+import type { TenantStore } from '../tenants/tenant-store';
+import { escapeHtml, page } from './html';
+
+export interface SandboxCheckoutDeps {
+  db: Database;
+  tenants: TenantStore;
+  gateways: GatewayManager;
+  logger: Logger;
+  /** Where this server itself listens, for posting the signed webhook (e.g. http://127.0.0.1:3000). */
+  selfBaseUrl: () => string;
+}
+
+const DECISIONS = {
+  aprobar: { status: 'APPROVED', method: 'CARD', message: null },
+  rechazar: { status: 'DECLINED', method: 'CARD', message: 'Fondos insuficientes' },
+  pendiente: { status: 'PENDING', method: 'PSE', message: null },
+} as const;
+
+const ZDecisionSchema = z.object({
+  decision: z.enum(['aprobar', 'rechazar', 'pendiente']),
+  /** Seconds to wait before the webhook is sent (shows the early-webhook and polling paths). */
+  demora: z.coerce.number().int().min(0).max(120).default(0),
+});
+
+/**
+ * The demo gateway's checkout: shows the order and lets the person decide the outcome. The
+ * decision travels exactly as a real gateway's would: a webhook signed with the tenant's
+ * sandbox secret, posted to `/api/webhooks/payment/sandbox`; the payer is sent back to `/pay/{ref}`.
+ */
+export function sandboxCheckoutRouter(deps: SandboxCheckoutDeps): Router {
+  const router = express.Router();
+
+  const load = async (reference: string) => {
+    const tenantId = tenantOfReference(reference);
+    if (!tenantId || !isReference(reference)) return null;
+    const record = ZPaymentRecordSchema.safeParse(await readValue(deps.db, paths.payment(tenantId, reference)));
+    if (!record.success || record.data.gateway !== 'sandbox') return null;
+    const tenant = await deps.tenants.getTenant(tenantId);
+    if (!tenant?.payments.sandbox?.enabled) return null;
+    return { tenantId, tenant, record: record.data };
+  };
+
+  router.get('/sandbox/checkout/:ref', async (req: Request, res: Response) => {
+    const found = await load(String(req.params.ref));
+    if (!found) {
+      res.status(404).type('html').send(page('Pago no encontrado', '<div class="card"><h1>Pago no encontrado</h1></div>'));
+      return;
+    }
+    const { record, tenant } = found;
+    const rows = record.items
+      .map((i) => `<tr><td>${i.cantidad} × ${escapeHtml(i.nombre)}</td><td class="r">${formatCOP(i.precio * i.cantidad)}</td></tr>`)
+      .join('');
+    const settled = record.estado !== 'pendiente' && record.estado !== 'rechazado';
+    res.type('html').send(
+      page(
+        'Pago de prueba',
+        `<div class="card"><p class="muted">Pasarela de prueba · ningún cobro es real</p><h1>${escapeHtml(tenant.restaurant.name)}</h1>
+<table>${rows}<tr><td class="total">Total</td><td class="r total" data-testid="total">${formatCOP(record.monto)}</td></tr></table>
+${
+  settled
+    ? `<p>Este pago ya está <strong>${escapeHtml(record.estado)}</strong>.</p><a class="btn btn-secondary" href="/pay/${encodeURIComponent(record.referencia)}?vista=estado">Ver estado</a>`
+    : `<form method="post"><input type="hidden" name="demora" value="0">
+<button class="btn btn-primary" name="decision" value="aprobar">Aprobar</button>
+<button class="btn btn-danger" name="decision" value="rechazar">Rechazar (fondos insuficientes)</button>
+<button class="btn btn-secondary" name="decision" value="pendiente">Dejar pendiente</button>
+<p class="muted"><label>Enviar la notificación con <input name="demora" type="number" min="0" max="120" value="0" style="width:4em"> s de demora</label></p></form>`
+}</div>`,
+      ),
+    );
+  });
+
+  router.post('/sandbox/checkout/:ref', express.urlencoded({ extended: false, limit: '10kb' }), async (req: Request, res: Response) => {
+    const found = await load(String(req.params.ref));
+    if (!found) {
+      res.status(404).type('html').send(page('Pago no encontrado', '<div class="card"><h1>Pago no encontrado</h1></div>'));
+      return;
+    }
+    const form = ZDecisionSchema.parse({ ...req.body, demora: Array.isArray(req.body?.demora) ? req.body.demora.at(-1) : req.body?.demora });
+    const ctx = await deps.gateways.requireContext(found.tenantId, 'sandbox');
+    const outcome = DECISIONS[form.decision];
+    const body = JSON.stringify({
+      reference: found.record.referencia,
+      transactionId: `SBX-${randomUUID().slice(0, 8).toUpperCase()}`,
+      status: outcome.status,
+      amountInCents: found.record.monto * 100,
+      currency: 'COP',
+      method: outcome.method,
+      message: outcome.message,
+    });
+    const signature = sandboxWebhookSignature(Buffer.from(body), (ctx.creds as { secret: string }).secret);
+    const send = () =>
+      axios
+        .post(`${deps.selfBaseUrl()}/api/webhooks/payment/sandbox`, body, {
+          headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: signature },
+          timeout: 10_000,
+        })
+        .catch((error: unknown) => deps.logger.error({ err: error, reference: found.record.referencia }, 'sandbox webhook delivery failed'));
+    if (form.demora > 0) setTimeout(() => void send(), form.demora * 1000).unref();
+    else await send();
+    res.redirect(303, `/pay/${encodeURIComponent(found.record.referencia)}?sandbox=${form.decision}`);
+  });
+  return router;
+}

@@ -1,0 +1,200 @@
+import axios, { type AxiosInstance } from 'axios';
+import { z } from 'zod';
+import type { Reply } from '../conversation/types';
+
+/** Per-request timeout for Graph API calls. */
+export const GRAPH_TIMEOUT_MS = 10_000;
+/** Attempts per send, including the first. */
+export const GRAPH_MAX_ATTEMPTS = 3;
+const BACKOFF_BASE_MS = 300;
+const BACKOFF_CAP_MS = 3000;
+
+/** Meta error codes worth retrying (reference/whatsapp-cloud-api.md §6.2); everything else is permanent. */
+const RETRYABLE_CODES = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131056, 131057, 133004]);
+
+/** Documented limits of interactive messages (reference §5.4–5.7). */
+export const LIMITS = {
+  textBody: 4096,
+  interactiveBody: 1024,
+  listBody: 4096,
+  header: 60,
+  footer: 60,
+  buttonTitle: 20,
+  buttonId: 256,
+  buttons: 3,
+  listButton: 20,
+  sections: 10,
+  rows: 10,
+  sectionTitle: 24,
+  rowId: 200,
+  rowTitle: 24,
+  rowDescription: 72,
+  ctaDisplayText: 20,
+} as const;
+
+export class GraphApiError extends Error {
+  constructor(
+    message: string,
+    /** Meta's error code, when the response carried one. */
+    readonly metaCode: number | undefined,
+    readonly httpStatus: number | undefined,
+    /** True when sending again cannot help (131047 outside the 24-hour window, bad token…). */
+    readonly permanent: boolean,
+  ) {
+    super(message);
+    this.name = 'GraphApiError';
+  }
+  toJSON() {
+    return { name: this.name, message: this.message, metaCode: this.metaCode, httpStatus: this.httpStatus, permanent: this.permanent };
+  }
+}
+
+const ZSendResponseSchema = z.looseObject({ messages: z.array(z.looseObject({ id: z.string() })).min(1) });
+const ZErrorResponseSchema = z.looseObject({
+  error: z.looseObject({ message: z.string().optional(), code: z.number().optional(), error_data: z.unknown().optional() }),
+});
+
+export interface GraphClientOptions {
+  /** e.g. https://graph.facebook.com/v25.0 */
+  baseUrl: string;
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+export interface SendTarget {
+  phoneNumberId: string;
+  accessToken: string;
+  /** Customer wa_id (digits); sent as "+<wa_id>" so Meta never prepends a country code. */
+  to: string;
+}
+
+/** Sends Cloud API messages with the tenant's token and phone number id. */
+export class GraphClient {
+  private readonly http: AxiosInstance;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(options: GraphClientOptions) {
+    this.http = axios.create({
+      baseURL: options.baseUrl.replace(/\/+$/, ''),
+      timeout: options.timeoutMs ?? GRAPH_TIMEOUT_MS,
+      validateStatus: () => true,
+    });
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Sends one reply; resolves with the outbound wamid. */
+  async send(target: SendTarget, reply: Reply): Promise<{ messageId: string }> {
+    const body = { messaging_product: 'whatsapp', recipient_type: 'individual', to: `+${target.to}`, ...toGraphMessage(reply) };
+    const data = await this.post(target, body);
+    const parsed = ZSendResponseSchema.safeParse(data);
+    if (!parsed.success) throw new GraphApiError('unexpected send response', undefined, 200, false);
+    return { messageId: parsed.data.messages[0]!.id };
+  }
+
+  /** Marks an inbound message as read (blue ticks). */
+  async markRead(target: Omit<SendTarget, 'to'>, messageId: string): Promise<void> {
+    await this.post(target, { messaging_product: 'whatsapp', status: 'read', message_id: messageId });
+  }
+
+  private async post(target: Omit<SendTarget, 'to'>, body: unknown): Promise<unknown> {
+    let lastError: GraphApiError | undefined;
+    for (let attempt = 1; attempt <= GRAPH_MAX_ATTEMPTS; attempt++) {
+      try {
+        const res = await this.http.post(`/${encodeURIComponent(target.phoneNumberId)}/messages`, body, {
+          headers: { Authorization: `Bearer ${target.accessToken}`, 'Content-Type': 'application/json' },
+        });
+        if (res.status >= 200 && res.status < 300) return res.data;
+        lastError = toGraphError(res.status, res.data);
+      } catch (error) {
+        // Network failure or timeout: nothing reached Meta, so trying again is safe.
+        lastError = new GraphApiError(`network error: ${(error as Error).message}`, undefined, undefined, false);
+      }
+      if (lastError.permanent || attempt === GRAPH_MAX_ATTEMPTS) break;
+      const delay = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+      await this.sleep(delay / 2 + this.random() * (delay / 2));
+    }
+    throw lastError!;
+  }
+}
+
+function toGraphError(status: number, data: unknown): GraphApiError {
+  const parsed = ZErrorResponseSchema.safeParse(data);
+  const code = parsed.success ? parsed.data.error.code : undefined;
+  const message = parsed.success ? (parsed.data.error.message ?? `HTTP ${status}`) : `HTTP ${status}`;
+  const permanent = code !== undefined ? !RETRYABLE_CODES.has(code) : !(status === 429 || status >= 500);
+  return new GraphApiError(message, code, status, permanent);
+}
+
+const cut = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+
+/**
+ * The Graph API body for a reply, with every documented limit applied: long strings are cut,
+ * and a list or button set that cannot fit becomes plain text, so a send never fails on size.
+ */
+export function toGraphMessage(reply: Reply): Record<string, unknown> {
+  const header = (text?: string) => (text ? { header: { type: 'text', text: cut(text, LIMITS.header) } } : {});
+  const footer = (text?: string) => (text ? { footer: { text: cut(text, LIMITS.footer) } } : {});
+  switch (reply.type) {
+    case 'text':
+      return { type: 'text', text: { preview_url: /https?:\/\//.test(reply.body), body: cut(reply.body, LIMITS.textBody) } };
+    case 'buttons': {
+      const titles = reply.buttons.map((b) => cut(b.title, LIMITS.buttonTitle));
+      if (reply.buttons.length === 0 || reply.buttons.length > LIMITS.buttons || new Set(titles).size !== titles.length) {
+        return toGraphMessage({ type: 'text', body: `${reply.body}\n\n${reply.buttons.map((b) => `• ${b.title}`).join('\n')}` });
+      }
+      return {
+        type: 'interactive',
+        interactive: {
+          type: 'button',
+          ...header(reply.header),
+          body: { text: cut(reply.body, LIMITS.interactiveBody) },
+          ...footer(reply.footer),
+          action: {
+            buttons: reply.buttons.map((b, i) => ({ type: 'reply', reply: { id: b.id.slice(0, LIMITS.buttonId), title: titles[i] } })),
+          },
+        },
+      };
+    }
+    case 'list': {
+      const rows = reply.sections.reduce((n, s) => n + s.rows.length, 0);
+      if (rows === 0 || rows > LIMITS.rows || reply.sections.length > LIMITS.sections) {
+        const lines = reply.sections.flatMap((s) => [`*${s.title}*`, ...s.rows.map((r) => `• ${r.title}${r.description ? ` — ${r.description}` : ''}`)]);
+        return toGraphMessage({ type: 'text', body: `${reply.body}\n\n${lines.join('\n')}` });
+      }
+      return {
+        type: 'interactive',
+        interactive: {
+          type: 'list',
+          ...header(reply.header),
+          body: { text: cut(reply.body, LIMITS.listBody) },
+          ...footer(reply.footer),
+          action: {
+            button: cut(reply.button, LIMITS.listButton),
+            sections: reply.sections.map((s) => ({
+              title: cut(s.title, LIMITS.sectionTitle),
+              rows: s.rows.map((r) => ({
+                id: r.id.slice(0, LIMITS.rowId),
+                title: cut(r.title, LIMITS.rowTitle),
+                ...(r.description ? { description: cut(r.description, LIMITS.rowDescription) } : {}),
+              })),
+            })),
+          },
+        },
+      };
+    }
+    case 'cta_url':
+      return {
+        type: 'interactive',
+        interactive: {
+          type: 'cta_url',
+          ...header(reply.header),
+          body: { text: cut(reply.body, LIMITS.interactiveBody) },
+          ...footer(reply.footer),
+          action: { name: 'cta_url', parameters: { display_text: cut(reply.displayText, LIMITS.ctaDisplayText), url: reply.url } },
+        },
+      };
+  }
+}

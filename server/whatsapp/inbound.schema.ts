@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import type { InboundInput } from '../conversation/types';
+
+/**
+ * The Cloud API webhook envelope (reference/whatsapp-cloud-api.md §2). Third-party payloads
+ * accept extra fields, since Meta adds them over time.
+ */
+const ZMessageSchema = z.looseObject({
+  id: z.string().min(1).max(512),
+  from: z.string().optional(),
+  timestamp: z.string().optional(),
+  type: z.string(),
+  text: z.looseObject({ body: z.string() }).optional(),
+  interactive: z
+    .looseObject({
+      type: z.string(),
+      button_reply: z.looseObject({ id: z.string(), title: z.string() }).optional(),
+      list_reply: z.looseObject({ id: z.string(), title: z.string(), description: z.string().optional() }).optional(),
+    })
+    .optional(),
+  button: z.looseObject({ payload: z.string().optional(), text: z.string().optional() }).optional(),
+  location: z
+    .looseObject({
+      latitude: z.number(),
+      longitude: z.number(),
+      name: z.string().optional(),
+      address: z.string().optional(),
+    })
+    .optional(),
+});
+
+const ZStatusSchema = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  recipient_id: z.string().optional(),
+  errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().optional() })).optional(),
+});
+
+const ZValueSchema = z.looseObject({
+  messaging_product: z.string().optional(),
+  metadata: z.looseObject({ phone_number_id: z.string(), display_phone_number: z.string().optional() }),
+  contacts: z.array(z.looseObject({ wa_id: z.string().optional(), profile: z.looseObject({ name: z.string().optional() }).optional() })).optional(),
+  messages: z.array(ZMessageSchema).optional(),
+  statuses: z.array(ZStatusSchema).optional(),
+  errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().optional() })).optional(),
+});
+
+export const ZWebhookEnvelopeSchema = z.looseObject({
+  object: z.string(),
+  entry: z.array(
+    z.looseObject({
+      id: z.string().optional(),
+      changes: z.array(z.looseObject({ field: z.string().optional(), value: z.unknown() })),
+    }),
+  ),
+});
+
+/** One customer message, flattened out of the batch. */
+export interface InboundMessage {
+  phoneNumberId: string;
+  messageId: string;
+  waId: string;
+  profileName?: string;
+  /** Unix seconds as Meta sent it. */
+  timestamp?: number;
+  input: InboundInput;
+}
+
+export interface InboundStatus {
+  phoneNumberId: string;
+  messageId: string;
+  status: string;
+  errors: Array<{ code?: number; title?: string }>;
+}
+
+export interface ParsedWebhook {
+  messages: InboundMessage[];
+  statuses: InboundStatus[];
+  /** Changes that could not be read (kept for the log, never fatal for the batch). */
+  skipped: Array<{ reason: string }>;
+}
+
+/** Walks every entry, change, message and status of a batch (not just the first). */
+export function parseWebhook(envelope: z.infer<typeof ZWebhookEnvelopeSchema>): ParsedWebhook {
+  const out: ParsedWebhook = { messages: [], statuses: [], skipped: [] };
+  for (const entry of envelope.entry) {
+    for (const change of entry.changes) {
+      if (change.field !== undefined && change.field !== 'messages') {
+        out.skipped.push({ reason: `field ${change.field}` });
+        continue;
+      }
+      const value = ZValueSchema.safeParse(change.value);
+      if (!value.success) {
+        out.skipped.push({ reason: `unreadable change: ${value.error.issues.map((i) => i.path.join('.')).join(', ')}` });
+        continue;
+      }
+      const v = value.data;
+      const phoneNumberId = v.metadata.phone_number_id;
+      const contacts = v.contacts ?? [];
+      for (const message of v.messages ?? []) {
+        const waId = message.from ?? contacts[0]?.wa_id;
+        if (!waId || !/^\d{6,20}$/.test(waId)) {
+          out.skipped.push({ reason: 'message without a usable sender number' });
+          continue;
+        }
+        const contact = contacts.find((c) => c.wa_id === waId) ?? contacts[0];
+        out.messages.push({
+          phoneNumberId,
+          messageId: message.id,
+          waId,
+          profileName: contact?.profile?.name?.slice(0, 80),
+          timestamp: message.timestamp ? Number(message.timestamp) || undefined : undefined,
+          input: toInput(message),
+        });
+      }
+      for (const status of v.statuses ?? []) {
+        out.statuses.push({ phoneNumberId, messageId: status.id, status: status.status, errors: status.errors ?? [] });
+      }
+    }
+  }
+  return out;
+}
+
+function toInput(message: z.infer<typeof ZMessageSchema>): InboundInput {
+  switch (message.type) {
+    case 'text':
+      return message.text ? { kind: 'text', text: message.text.body } : { kind: 'unsupported', type: 'text' };
+    case 'interactive': {
+      const reply = message.interactive?.button_reply ?? message.interactive?.list_reply;
+      return reply ? { kind: 'choice', id: reply.id, title: reply.title } : { kind: 'unsupported', type: 'interactive' };
+    }
+    case 'button':
+      // Quick reply of a template: its payload plays the role of an id.
+      return message.button?.payload
+        ? { kind: 'choice', id: message.button.payload, title: message.button.text ?? message.button.payload }
+        : { kind: 'text', text: message.button?.text ?? '' };
+    case 'location':
+      return message.location
+        ? {
+            kind: 'location',
+            latitude: message.location.latitude,
+            longitude: message.location.longitude,
+            name: message.location.name,
+            address: message.location.address,
+          }
+        : { kind: 'unsupported', type: 'location' };
+    default:
+      return { kind: 'unsupported', type: message.type.slice(0, 40) };
+  }
+}

@@ -1,0 +1,78 @@
+import type { Database } from 'firebase-admin/database';
+import { z } from 'zod';
+import { withTimeout } from '../db/firebase';
+import { keyFor, paths } from '../db/paths';
+import type { InboundMessage } from './inbound.schema';
+
+/**
+ * The durable record of accepted WhatsApp messages. A message is recorded once under a key
+ * derived from its wamid before the webhook answers 200; `inbox/pending/{key}` lists the ones
+ * not yet processed, so a crash after the 200 never loses a message (the sweep finds it).
+ */
+export const INBOX_PENDING_PATH = 'inbox/pending';
+
+export interface InboxRecord {
+  tenantId: string;
+  phoneNumberId: string;
+  messageId: string;
+  waId: string;
+  profileName?: string;
+  input: InboundMessage['input'];
+  recibido: number;
+  estado: 'pendiente' | 'procesado';
+}
+
+export const ZInboxRecordSchema = z.looseObject({
+  tenantId: z.string(),
+  phoneNumberId: z.string(),
+  messageId: z.string(),
+  waId: z.string(),
+  profileName: z.string().optional(),
+  input: z.looseObject({ kind: z.enum(['text', 'choice', 'location', 'unsupported']) }),
+  recibido: z.number(),
+  estado: z.enum(['pendiente', 'procesado']),
+});
+
+export const messageKeyOf = (messageId: string): string => keyFor(messageId);
+
+/**
+ * Records one message. Returns 'new' for the one delivery that created the record (and must
+ * process it) and 'duplicate' for every other delivery of the same wamid, concurrent or later.
+ */
+export async function recordInbound(
+  db: Database,
+  message: InboundMessage,
+  tenantId: string,
+  now: number,
+): Promise<{ status: 'new' | 'duplicate'; messageKey: string; record: InboxRecord }> {
+  const messageKey = messageKeyOf(message.messageId);
+  const record: InboxRecord = {
+    tenantId,
+    phoneNumberId: message.phoneNumberId,
+    messageId: message.messageId,
+    waId: message.waId,
+    ...(message.profileName ? { profileName: message.profileName } : {}),
+    input: message.input,
+    recibido: now,
+    estado: 'pendiente',
+  };
+  // The pending marker goes first: a crash between the two writes leaves a marker the sweep
+  // drops (no record behind it), and Meta retries because no 200 was sent.
+  await withTimeout(db.ref(`${INBOX_PENDING_PATH}/${messageKey}`).set(now), 'inbox marker');
+  const result = await withTimeout(
+    db.ref(paths.inboxMessage(messageKey)).transaction((current: unknown) => (current === null ? record : undefined)),
+    'inbox record',
+  );
+  if (!result.committed && (result.snapshot.val() as InboxRecord | null)?.estado === 'procesado') {
+    await withTimeout(db.ref(`${INBOX_PENDING_PATH}/${messageKey}`).remove(), 'inbox marker cleanup');
+  }
+  return { status: result.committed ? 'new' : 'duplicate', messageKey, record };
+}
+
+/** The multi-path update fragment that closes a processed message. */
+export function inboxDoneUpdate(messageKey: string): Record<string, unknown> {
+  return {
+    [`${paths.inboxMessage(messageKey)}/estado`]: 'procesado',
+    [`${INBOX_PENDING_PATH}/${messageKey}`]: null,
+  };
+}

@@ -1,0 +1,147 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { AppError, ErrorCode, WebhookSignatureError } from '../errors';
+import { runTurn, type TurnDeps } from '../conversation/run-turn';
+import { maskPhone } from '../observability/logger';
+import { parseWebhook, ZWebhookEnvelopeSchema, type InboundMessage } from './inbound.schema';
+import { recordInbound, type InboxRecord } from './inbox';
+import { verifyMetaSignature } from './signature';
+
+export interface WhatsAppWebhookOptions {
+  appSecret: string;
+  verifyToken: string;
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/**
+ * Intake of Cloud API webhooks: the GET handshake, and POSTs verified on the raw bytes,
+ * recorded durably, acknowledged, then processed. Work started after the 200 is tracked so
+ * shutdown can wait for it.
+ */
+export class WhatsAppWebhook {
+  private readonly inflight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly deps: TurnDeps,
+    private readonly options: WhatsAppWebhookOptions,
+  ) {}
+
+  /** GET: answers Meta's verification handshake with the bare challenge. */
+  handshake = (req: Request, res: Response): void => {
+    const mode = req.query['hub.mode'];
+    const token = req.query['hub.verify_token'];
+    const challenge = req.query['hub.challenge'];
+    if (mode === 'subscribe' && typeof token === 'string' && typeof challenge === 'string' && safeEqual(token, this.options.verifyToken)) {
+      res.status(200).type('text/plain').send(challenge);
+      return;
+    }
+    this.deps.logger.warn({ mode }, 'WhatsApp verification handshake refused');
+    res.status(403).type('text/plain').send('Forbidden');
+  };
+
+  /** POST: signature → parse → route → record → 200 → process. */
+  receive = async (req: Request, res: Response): Promise<void> => {
+    if (!Buffer.isBuffer(req.body)) {
+      throw new AppError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, { userMessage: 'Content-Type must be application/json' });
+    }
+    const rawBody = req.body;
+    try {
+      verifyMetaSignature(rawBody, req.get('x-hub-signature-256'), this.options.appSecret);
+    } catch (error) {
+      if (error instanceof WebhookSignatureError) {
+        this.deps.logger.warn({ reason: error.message, likelyCause: error.likelyCause }, 'WhatsApp webhook rejected: bad signature');
+      }
+      throw error;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody.toString('utf8'));
+    } catch {
+      throw new AppError(ErrorCode.INVALID_BODY, { userMessage: 'body is not valid JSON' });
+    }
+    const envelope = ZWebhookEnvelopeSchema.safeParse(json);
+    if (!envelope.success) {
+      throw new AppError(ErrorCode.INVALID_BODY, {
+        userMessage: 'not a WhatsApp Business Account webhook',
+        details: { issues: envelope.error.issues.map((i) => i.path.join('.') || '(body)') },
+      });
+    }
+    const parsed = parseWebhook(envelope.data);
+    for (const skipped of parsed.skipped) this.deps.logger.warn(skipped, 'WhatsApp webhook change skipped');
+    for (const status of parsed.statuses) {
+      if (status.status === 'failed') {
+        this.deps.logger.error(
+          { phoneNumberId: status.phoneNumberId, metaCodes: status.errors.map((e) => e.code), titles: status.errors.map((e) => e.title) },
+          'WhatsApp reports an outgoing message failed',
+        );
+      }
+    }
+
+    // Everything is durable before the 200; a failure here answers 5xx and Meta retries.
+    const now = this.deps.now();
+    const accepted: Array<{ record: InboxRecord; messageKey: string }> = [];
+    await Promise.all(
+      parsed.messages.map(async (message) => {
+        const tenantId = await this.deps.tenants.tenantForPhoneNumber(message.phoneNumberId);
+        if (!tenantId) {
+          this.deps.logger.warn({ phoneNumberId: message.phoneNumberId }, 'message for an unknown phone number id; ignored');
+          return;
+        }
+        const result = await recordInbound(this.deps.db, message, tenantId, now);
+        if (result.status === 'new') accepted.push({ record: result.record, messageKey: result.messageKey });
+        else this.deps.logger.info({ tenantId, waId: maskPhone(message.waId) }, 'duplicate WhatsApp message ignored');
+      }),
+    );
+    res.status(200).json({ received: parsed.messages.length, accepted: accepted.length });
+    this.track(this.processAccepted(accepted));
+  };
+
+  /** Processes messages of one customer in order, customers in parallel. */
+  private async processAccepted(accepted: Array<{ record: InboxRecord; messageKey: string }>): Promise<void> {
+    const byCustomer = new Map<string, typeof accepted>();
+    for (const item of accepted) {
+      const key = `${item.record.tenantId}/${item.record.waId}`;
+      byCustomer.set(key, [...(byCustomer.get(key) ?? []), item]);
+    }
+    await Promise.all(
+      [...byCustomer.values()].map(async (items) => {
+        for (const item of items) await this.process(item.record, item.messageKey);
+      }),
+    );
+  }
+
+  /** Runs one recorded message; failures leave it pending for the sweep. */
+  async process(record: InboxRecord, messageKey: string): Promise<void> {
+    this.markRead(record);
+    try {
+      await runTurn(this.deps, record, messageKey);
+    } catch (error) {
+      this.deps.logger.error({ err: error, tenantId: record.tenantId, messageKey }, 'message processing failed; it stays pending for retry');
+    }
+  }
+
+  private markRead(record: InboxRecord): void {
+    void (async () => {
+      const tenant = await this.deps.tenants.getTenant(record.tenantId);
+      const token = await this.deps.tenants.whatsappToken(record.tenantId);
+      if (tenant && token) await this.deps.graph.markRead({ phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token }, record.messageId);
+    })().catch(() => undefined);
+  }
+
+  private track(work: Promise<void>): void {
+    this.inflight.add(work);
+    void work.finally(() => this.inflight.delete(work));
+  }
+
+  /** Resolves when the work started by earlier requests has finished. */
+  async drain(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+}
+
+export type { InboundMessage };

@@ -1,0 +1,132 @@
+import { createRuntime } from '../../../server/runtime';
+import { silentLogger } from '../../../server/observability/logger';
+import { startHarness, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type Harness } from '../../helpers/harness';
+import { changeFor, newWamid, webhookBody } from '../../helpers/whatsapp-payloads';
+
+describe('ordering over WhatsApp with payments off', () => {
+  let h: Harness;
+  let pn: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    pn = (await h.seedTenant({ id: 'rest123', restaurant: { name: 'La Hamburguesería', timezone: 'America/Bogota' } })).whatsapp.phoneNumberId;
+  });
+  afterAll(() => h.close());
+
+  it("runs the seed's example end to end: one order of $33.000 with the right items, address and phone", async () => {
+    const waId = '573001234567';
+    const menu = await h.say(pn, waId, 'hola');
+    expect(menu.join('\n')).toContain('$15.000');
+    const cart = await h.say(pn, waId, 'Quiero 2 hamburguesas y 1 coca cola');
+    expect(cart.join('\n')).toContain('$33.000');
+    const address = await h.say(pn, waId, 'confirmar');
+    expect(address.join('\n').toLowerCase()).toContain('dirección');
+    const phone = await h.say(pn, waId, 'Calle 80 #12-34');
+    expect(phone.join('\n').toLowerCase()).toContain('número');
+    const done = await h.say(pn, waId, '300 123 4567');
+    const confirmation = done.join('\n');
+    expect(confirmation).toContain('$33.000');
+
+    const orders = (await h.read<Record<string, any>>('tenants/rest123/pedidos')) ?? {};
+    expect(Object.keys(orders)).toHaveLength(1);
+    const order = Object.values(orders)[0];
+    expect(order).toMatchObject({
+      tenantId: 'rest123',
+      cliente: waId,
+      telefono: waId,
+      telefonoContacto: '3001234567',
+      direccion: 'Calle 80 #12-34',
+      total: 33000,
+      estado: 'pendiente',
+      fuente: 'whatsapp',
+      restaurante: 'La Hamburguesería',
+      pago: { estado: 'sin_pago' },
+    });
+    expect(order.items).toEqual([
+      expect.objectContaining({ nombre: 'Hamburguesa', precio: 15000, cantidad: 2 }),
+      expect.objectContaining({ nombre: 'Coca Cola', precio: 3000, cantidad: 1 }),
+    ]);
+    expect(typeof order.timestamp).toBe('number');
+    expect(new Date(order.fecha).getTime()).toBe(order.timestamp);
+    expect(confirmation).toContain(`#${order.id}`);
+    expect(await h.read('tenants/rest123/stats')).toEqual({ pedidos: 1, ingresos: 33000 });
+
+    const last = h.graph.sent.filter((s) => s.to === waId).at(-1)!;
+    expect(last.phoneNumberId).toBe(pn);
+    expect(last.token).toBe('token-rest123');
+    expect(last.body.to).toBe(`+${waId}`);
+  });
+
+  it('refuses a huge quantity politely and adds nothing', async () => {
+    const waId = '573001234568';
+    const replies = await h.say(pn, waId, '1000000 hamburguesas');
+    expect(replies.join('\n')).not.toContain('$15.000.000.000');
+    const session = await h.read<any>(`tenants/rest123/sesiones/${waId}`);
+    expect(session?.carrito ?? []).toEqual([]);
+  });
+
+  it('answers emoji-only text and gibberish with a polite re-ask, never silence', async () => {
+    const waId = '573001234569';
+    expect((await h.say(pn, waId, '🍔🍔🍔')).length).toBeGreaterThan(0);
+    expect((await h.say(pn, waId, 'asdfghjkl')).length).toBeGreaterThan(0);
+  });
+
+  it('creates one order when the last message is delivered concurrently to two server instances', async () => {
+    const waId = '573001234570';
+    await h.say(pn, waId, '2 x 1');
+    await h.say(pn, waId, 'confirmar');
+    await h.say(pn, waId, 'Carrera 7 # 45-10, Chapinero');
+    const second = createRuntime({
+      config: h.config,
+      logger: silentLogger,
+      databaseUrl: h.config.database.url!,
+      appSecret: TEST_APP_SECRET,
+      verifyToken: TEST_VERIFY_TOKEN,
+      secretsKey: h.config.SECRETS_KEY!,
+      graphBaseUrl: h.graph.url,
+      publicBaseUrl: h.config.PUBLIC_BASE_URL!,
+    });
+    const port = await second.listen(0, '127.0.0.1');
+    try {
+      const body = JSON.stringify(webhookBody([changeFor(pn, [{ waId, text: '3001234570', id: newWamid() }])]));
+      const { signMetaBody } = await import('../../../server/whatsapp/signature');
+      const headers = { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, TEST_APP_SECRET) };
+      const targets = [h.baseUrl, `http://127.0.0.1:${port}`, h.baseUrl, `http://127.0.0.1:${port}`];
+      const results = await Promise.all(targets.map((url) => fetch(`${url}/api/webhooks/whatsapp`, { method: 'POST', headers, body })));
+      expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+      await h.settle();
+      await second.whatsapp.drain();
+      const orders = Object.values((await h.read<Record<string, any>>('tenants/rest123/pedidos')) ?? {}).filter((o) => o.cliente === waId);
+      expect(orders).toHaveLength(1);
+      expect(orders[0].total).toBe(30000);
+      const confirmations = h.graph.textsTo(waId).filter((t) => t.includes(`#${orders[0].id}`));
+      expect(confirmations).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('a restart in the middle of a conversation', () => {
+  it('keeps the cart and the step: the session lives in the database', async () => {
+    const first = await startHarness();
+    const file = await first.seedTenant({ id: 'restart' });
+    const waId = '573005550001';
+    await first.say(file.whatsapp.phoneNumberId, waId, 'Quiero 3 perros calientes');
+    await first.say(file.whatsapp.phoneNumberId, waId, 'confirmar');
+    await first.close({ keepDatabase: true });
+
+    const second = await startHarness({ database: first.database, env: { SECRETS_KEY: first.config.SECRETS_KEY! } });
+    try {
+      second.graph.allowToken(file.whatsapp.phoneNumberId, file.whatsapp.accessToken);
+      await second.say(file.whatsapp.phoneNumberId, waId, 'Avenida Boyacá # 12-30 sur');
+      const done = await second.say(file.whatsapp.phoneNumberId, waId, '+57 300 555 0001');
+      expect(done.join('\n')).toContain('$36.000');
+      const orders = Object.values((await second.read<Record<string, any>>('tenants/restart/pedidos')) ?? {});
+      expect(orders).toHaveLength(1);
+      expect(orders[0]).toMatchObject({ total: 36000, direccion: 'Avenida Boyacá # 12-30 sur', telefonoContacto: '3005550001' });
+    } finally {
+      await second.close();
+      await first.database.close();
+    }
+  });
+});
