@@ -15,6 +15,9 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // The Firebase Auth emulator (firebase-tools), started once per run for the admin tests.
+      globalSetup: '<rootDir>/test/helpers/auth-emulator-setup.ts',
+      globalTeardown: '<rootDir>/test/helpers/auth-emulator-teardown.ts',
     },
   ],
 };

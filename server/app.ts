@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AppError, ErrorCode } from './errors';
 import { errorMiddleware } from './http-errors';
 import type { WhatsAppWebhook } from './whatsapp/webhook';
+import type { Metrics } from './observability/metrics';
 
 /** Meta documents payloads up to 3 MB; anything larger is refused with 413. */
 export const WHATSAPP_BODY_LIMIT = '3mb';
@@ -12,6 +13,7 @@ export const WHATSAPP_BODY_LIMIT = '3mb';
 export interface AppDeps {
   db: Database;
   logger: Logger;
+  metrics?: Metrics;
   whatsapp: WhatsAppWebhook;
   /** Extra routers mounted by later modules (payments, pages, admin). */
   mount?: (app: Express) => void;
@@ -36,6 +38,27 @@ export function buildApp(deps: AppDeps): Express {
       deps.logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
     });
     next();
+  });
+
+  // Webhook outcomes and latency, by source (whatsapp or the gateway).
+  app.use('/api/webhooks', (req: Request, res: Response, next: NextFunction) => {
+    const started = process.hrtime.bigint();
+    // Read now: req.path is relative to the mount only while inside it.
+    const source = req.path.startsWith('/payment/') ? req.path.slice('/payment/'.length).split('/')[0]!.slice(0, 20) : 'whatsapp';
+    res.on('finish', () => {
+      if (req.method !== 'POST') return;
+      deps.metrics?.webhookRequests.inc({ source, status: String(res.statusCode) });
+      deps.metrics?.webhookLatency.observe({ source }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+    next();
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    if (!deps.metrics) {
+      res.status(404).end();
+      return;
+    }
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
   app.get('/healthz', (_req, res) => {

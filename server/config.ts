@@ -75,6 +75,23 @@ export const ZConfigSchema = z
     WEBHOOK_RATE_LIMIT_PER_MINUTE: intFromEnv(600, 1),
     /** Estimated delivery time told to customers. */
     ESTIMATED_DELIVERY_TIME: z.string().trim().min(1).default('30-40 minutos'),
+    /**
+     * host:port of a Firebase Auth emulator (`firebase emulators:start --only auth`). When set,
+     * owners' ID tokens are verified as emulator tokens and the sign-in pages talk to it.
+     */
+    FIREBASE_AUTH_EMULATOR_HOST: z
+      .string()
+      .trim()
+      .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port')
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    /** Web API key of the Firebase project; the kitchen and admin pages sign in with it (not a secret). */
+    FIREBASE_WEB_API_KEY: z.string().trim().min(1).optional().or(z.literal('').transform(() => undefined)),
+    /**
+     * Test only: named failure points in payment confirmation (server/faults.ts), e.g.
+     * `after-order-write` or `after-order-write:hang`. Refused when NODE_ENV=production.
+     */
+    TEST_FAULT_POINTS: z.string().trim().optional(),
     /** Demo mode: simulator, sandbox checkout and Graph capture. Defaults to on with the embedded database. */
     DEMO_MODE: z
       .enum(['true', 'false', '1', '0'])
@@ -82,6 +99,9 @@ export const ZConfigSchema = z
       .optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.TEST_FAULT_POINTS && c.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['TEST_FAULT_POINTS'], message: 'fault injection is for tests only; unset it in production' });
+    }
     if (c.FIREBASE_DATABASE_URL && c.FIREBASE_DATABASE_EMULATOR_HOST) {
       ctx.addIssue({
         code: 'custom',
@@ -110,6 +130,13 @@ export interface DatabaseTarget {
 export interface Config extends Omit<TRawConfig, 'DEMO_MODE'> {
   database: DatabaseTarget;
   demoMode: boolean;
+  /** True when WHATSAPP_GRAPH_URL was set (demo mode otherwise sends to its own capture). */
+  graphUrlExplicit: boolean;
+}
+
+/** Where the Graph client sends: the configured URL, or in demo mode this server's capture endpoint. */
+export function resolveGraphBaseUrl(config: Config): string {
+  return config.demoMode && !config.graphUrlExplicit ? `http://127.0.0.1:${config.PORT}/demo/graph/${GRAPH_API_VERSION}` : config.WHATSAPP_GRAPH_URL;
 }
 
 export class ConfigError extends Error {
@@ -136,5 +163,5 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         }
       : { kind: 'embedded' };
   const { DEMO_MODE, ...rest } = raw;
-  return { ...rest, database, demoMode: DEMO_MODE ?? database.kind === 'embedded' };
+  return { ...rest, database, demoMode: DEMO_MODE ?? database.kind === 'embedded', graphUrlExplicit: Boolean(env.WHATSAPP_GRAPH_URL?.trim()) };
 }

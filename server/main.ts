@@ -1,7 +1,7 @@
 import 'dotenv/config';
 import { join } from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../functions-emulator/embedded-database';
-import { ConfigError, GRAPH_API_VERSION, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, resolveGraphBaseUrl, type Config } from './config';
 import { ensureDemoSecrets, ensureDemoTenant, DEMO_DISPLAY_NUMBER } from './demo/demo-setup';
 import { connectDatabase } from './db/firebase';
 import { createLogger } from './observability/logger';
@@ -24,13 +24,18 @@ async function main(): Promise<void> {
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.database.url;
+  // Shown with the URLs as well as logged: whoever starts it must see that data was set aside.
+  const notices: string[] = [];
   const demoSecrets = config.database.kind === 'embedded' ? ensureDemoSecrets(config.DATA_DIR) : undefined;
   if (config.database.kind === 'embedded') {
     try {
       embedded = await startEmbeddedDatabase({
         port: config.EMBEDDED_DATABASE_PORT,
         dataFile: join(config.DATA_DIR, 'database.json'),
-        onNotice: (message) => logger.warn(message),
+        onNotice: (message) => {
+          notices.push(message);
+          logger.warn(message);
+        },
       });
     } catch (error) {
       fail(portProblem(error, config.EMBEDDED_DATABASE_PORT, 'EMBEDDED_DATABASE_PORT') ?? `could not start the embedded database: ${(error as Error).message}`);
@@ -42,7 +47,7 @@ async function main(): Promise<void> {
   const verifyToken = config.WHATSAPP_VERIFY_TOKEN ?? demoSecrets!.WHATSAPP_VERIFY_TOKEN;
   const secretsKey = config.SECRETS_KEY ?? demoSecrets!.SECRETS_KEY;
   const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
-  const graphBaseUrl = config.demoMode && !process.env.WHATSAPP_GRAPH_URL ? `http://127.0.0.1:${config.PORT}/demo/graph/${GRAPH_API_VERSION}` : config.WHATSAPP_GRAPH_URL;
+  const graphBaseUrl = resolveGraphBaseUrl(config);
 
   if (demoSecrets) {
     const setup = connectDatabase({ url: databaseUrl!, projectId: config.FIREBASE_PROJECT_ID, name: 'demo-setup' });
@@ -51,7 +56,7 @@ async function main(): Promise<void> {
     if (created) logger.info('demo restaurant created (tenant "demo")');
   }
 
-  const runtime = createRuntime({ config, logger, databaseUrl: databaseUrl!, appSecret, verifyToken, secretsKey, graphBaseUrl, publicBaseUrl });
+  const runtime = createRuntime({ config, logger, databaseUrl: databaseUrl!, appSecret, verifyToken, secretsKey, graphBaseUrl, publicBaseUrl, defaultMetrics: true });
   try {
     await runtime.listen(config.PORT);
   } catch (error) {
@@ -69,10 +74,12 @@ async function main(): Promise<void> {
   if (demoSecrets) {
     lines.push(
       `  demo restaurant: tenant "demo", WhatsApp number ${DEMO_DISPLAY_NUMBER}`,
+      `  simulator: ${publicBaseUrl}/simulator`,
       `  chat with it in this terminal: npm run chat`,
       `  orders: curl 'http://${embedded!.emulatorHost}/tenants/demo/pedidos.json?print=pretty'`,
     );
   }
+  lines.push(...notices.map((notice) => `  NOTE: ${notice}`));
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;

@@ -13,7 +13,13 @@ import { GatewayManager } from './payments/gateway-manager';
 import { paymentStarter } from './payments/start-payment';
 import { paymentWebhookHandler } from './payments/webhook';
 import type { ConfirmPaymentDeps } from './orders/confirm-payment';
-import { retryDueMessages } from './orders/outbox';
+import { retryDueMessages, type OutboxDeps } from './orders/outbox';
+import { FaultInjector } from './faults';
+import { Metrics } from './observability/metrics';
+import { BackgroundTasks } from './background';
+import { applyEarlyResult, sweepEarlyResults } from './reconciler/jobs/early-results';
+import { reconcilePendingPayments } from './reconciler/jobs/pending-payments';
+import { removeIdleSessions } from './reconciler/jobs/sessions-cleanup';
 import { Reconciler } from './reconciler/reconciler';
 import { retryPendingInbox } from './reconciler/jobs/inbox-retry';
 import { payPagesRouter } from './web/pay-pages';
@@ -23,6 +29,13 @@ import { TenantStore } from './tenants/tenant-store';
 import { GraphClient } from './whatsapp/graph-client';
 import { WhatsAppWebhook } from './whatsapp/webhook';
 import { GraphCapture } from './web/graph-capture';
+import { adminRouter } from './admin/admin-router';
+import { firebaseTokenVerifier } from './admin/auth';
+import { KitchenFeed } from './admin/kitchen-feed';
+import { adminPageRouter } from './web/admin-page';
+import { kitchenPageRouter } from './web/kitchen-page';
+import { signInConfigFrom } from './web/kitchen-signin';
+import { simulatorChatLink, simulatorRouter } from './web/simulator';
 
 /** Gateways post small bodies; anything larger is not a notification. */
 const PAYMENT_WEBHOOK_BODY_LIMIT = '256kb';
@@ -39,6 +52,8 @@ export interface RuntimeSettings {
   graphBaseUrl: string;
   /** Public base URL for links (`{publicBaseUrl}/pay/{ref}`). */
   publicBaseUrl: string;
+  /** Process metrics (CPU, memory, event loop) in /metrics; only for the one runtime of a process. */
+  defaultMetrics?: boolean;
   now?: () => number;
 }
 
@@ -65,7 +80,19 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const tenants = new TenantStore(db, new SecretsKey(settings.secretsKey), now);
   const graph = new GraphClient({ baseUrl: settings.graphBaseUrl });
   const publicBaseUrl = settings.publicBaseUrl;
-  const payments: PaymentStarter = paymentStarter({ db, logger, publicBaseUrl });
+  const faults = new FaultInjector(config.TEST_FAULT_POINTS);
+  const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  const metrics = new Metrics({ defaultMetrics: settings.defaultMetrics ?? false });
+  const outboxDeps: OutboxDeps = { db, graph, tenants, logger, now, faults, metrics };
+  const confirmDeps: ConfirmPaymentDeps = { db, tenants, logger, now, estimatedDeliveryTime: config.ESTIMATED_DELIVERY_TIME, owner, faults, metrics };
+  const earlyResultsDeps = { db, logger, now, confirm: confirmDeps, outbox: outboxDeps };
+  const payments: PaymentStarter = paymentStarter({
+    db,
+    logger,
+    publicBaseUrl,
+    // A gateway result that arrived before its record is applied as soon as the record exists.
+    onRecorded: (reference) => applyEarlyResult(earlyResultsDeps, reference).then(() => undefined),
+  });
   const gateways = new GatewayManager(tenants, {
     wompiApiUrl: config.WOMPI_API_URL,
     wompiCheckoutUrl: config.WOMPI_CHECKOUT_URL,
@@ -75,20 +102,19 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     sandboxCheckoutUrl: `${publicBaseUrl}/sandbox/checkout`,
   });
   const turnDeps: TurnDeps = {
-    db,
-    graph,
-    tenants,
-    logger,
-    now,
+    ...outboxDeps,
     payments,
     sessionTtlMs: config.SESSION_TTL_MS,
     estimatedDeliveryTime: config.ESTIMATED_DELIVERY_TIME,
-    owner: `${process.pid}-${randomUUID().slice(0, 8)}`,
+    owner,
   };
-  const whatsapp = new WhatsAppWebhook(turnDeps, { appSecret: settings.appSecret, verifyToken: settings.verifyToken });
+  const background = new BackgroundTasks();
+  const whatsapp = new WhatsAppWebhook(turnDeps, { appSecret: settings.appSecret, verifyToken: settings.verifyToken }, background);
   const graphCapture = config.demoMode ? new GraphCapture() : undefined;
-  const confirmDeps: ConfirmPaymentDeps = { db, tenants, logger, now, estimatedDeliveryTime: config.ESTIMATED_DELIVERY_TIME, owner: turnDeps.owner };
   let selfBaseUrl = publicBaseUrl;
+  // Owners' API and kitchen board: one RTDB listener per watched tenant, shared by its boards.
+  const kitchenFeed = new KitchenFeed(db, logger, now);
+  const verifier = firebaseTokenVerifier({ app: connection.app, emulatorHost: config.FIREBASE_AUTH_EMULATOR_HOST });
   const webhookLimiter = rateLimit({
     windowMs: 60_000,
     limit: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
@@ -99,6 +125,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const app = buildApp({
     db,
     logger,
+    metrics,
     whatsapp,
     mount: (app) => {
       app.post(
@@ -106,15 +133,19 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
         webhookLimiter,
         // Raw bytes for every gateway: Wompi and Bold send JSON, PayU a form; signatures need the bytes.
         express.raw({ type: ['application/json', 'application/x-www-form-urlencoded'], limit: PAYMENT_WEBHOOK_BODY_LIMIT }),
-        paymentWebhookHandler({ confirm: confirmDeps, outbox: turnDeps, gateways, logger }),
+        paymentWebhookHandler({ confirm: confirmDeps, outbox: outboxDeps, gateways, logger, background }),
       );
-      app.use(payPagesRouter({ db, tenants, gateways, logger, publicBaseUrl, paymentExpireAfterMs: config.PAYMENT_EXPIRE_AFTER_MS }));
+      app.use(payPagesRouter({ db, tenants, gateways, logger, publicBaseUrl, paymentExpireAfterMs: config.PAYMENT_EXPIRE_AFTER_MS, chatLink: config.demoMode ? simulatorChatLink : undefined }));
       app.use(sandboxCheckoutRouter({ db, tenants, gateways, logger, selfBaseUrl: () => selfBaseUrl }));
       if (graphCapture) app.use('/demo', graphCapture.router());
+      app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier }));
+      app.use(kitchenPageRouter(signInConfigFrom(config)), adminPageRouter(signInConfigFrom(config)));
+      if (config.demoMode) app.use(simulatorRouter({ tenants, logger, appSecret: settings.appSecret, selfBaseUrl: () => selfBaseUrl }));
     },
   });
   const reconciler = new Reconciler({
     db,
+    metrics,
     logger,
     now,
     owner: turnDeps.owner,
@@ -124,7 +155,24 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
         name: 'inbox',
         run: () => retryPendingInbox({ db, logger, now, owner: turnDeps.owner, processMessage: (r, k) => whatsapp.process(r, k) }),
       },
-      { name: 'outbox', run: () => retryDueMessages(turnDeps) },
+      {
+        name: 'payments',
+        run: () =>
+          reconcilePendingPayments({
+            db,
+            logger,
+            now,
+            gateways,
+            confirm: confirmDeps,
+            outbox: outboxDeps,
+            queryAfterMs: config.PAYMENT_QUERY_AFTER_MS,
+            reminderAfterMs: config.PAYMENT_REMINDER_AFTER_MS,
+            expireAfterMs: config.PAYMENT_EXPIRE_AFTER_MS,
+          }),
+      },
+      { name: 'earlyResults', run: () => sweepEarlyResults(earlyResultsDeps) },
+      { name: 'outbox', run: () => retryDueMessages(outboxDeps) },
+      { name: 'sessions', run: () => removeIdleSessions({ db, now }) },
     ],
   });
 
@@ -153,6 +201,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     },
     async close() {
       await reconciler.stop();
+      kitchenFeed.close();
       if (server) await new Promise<void>((r) => server!.close(() => r()));
       server?.closeAllConnections?.();
       await whatsapp.drain();

@@ -59,13 +59,18 @@ export class RtdbServer {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   private readonly onWrite?: () => void;
+  /** Requests served, by protocol action ('q' listen, 'g' get, 'p' set, 'm' merge…), and bytes sent: for benchmarks and cost tests. */
+  readonly stats = { requests: {} as Record<string, number>, bytesSent: 0 };
 
   constructor(private readonly options: RtdbServerOptions = {}) {
     this.root = normalize(options.initialData ?? null);
     this.onWrite = options.onWrite;
     this.http = createServer((req, res) => this.handleRest(req, res));
     this.wss = new WebSocketServer({ server: this.http });
-    this.wss.on('connection', (ws) => this.handleConnection(ws));
+    // The HTTP server's errors (EADDRINUSE…) reach listen()'s promise; the WebSocket server
+    // re-emits them, and an unhandled 'error' event would crash the process.
+    this.wss.on('error', () => undefined);
+    this.wss.on('connection', (ws, req) => this.handleConnection(ws, req.headers.host ?? `127.0.0.1:${this.port}`));
   }
 
   /** Starts listening; resolves with the bound port (useful with port 0). */
@@ -90,6 +95,12 @@ export class RtdbServer {
 
   read(path: string): Json {
     return getAt(this.root, splitPath(path));
+  }
+
+  /** Clears the request counters. */
+  resetStats(): void {
+    this.stats.requests = {};
+    this.stats.bytesSent = 0;
   }
 
   /** Drops every client connection, as a network outage would. Clients reconnect by themselves. */
@@ -119,10 +130,11 @@ export class RtdbServer {
   }
 
   // ---- WebSocket protocol ----
-  private handleConnection(ws: WebSocket): void {
+  private handleConnection(ws: WebSocket, host: string): void {
     const client: Client = { ws, listens: new Map(), onDisconnect: [], frames: null };
     this.clients.add(client);
-    this.send(client, { t: 'c', d: { t: 'h', d: { ts: Date.now(), v: '5', h: 'localhost', s: randomBytes(8).toString('hex') } } });
+    // `h` becomes the host the client reconnects to, so it must be the address it used.
+    this.send(client, { t: 'c', d: { t: 'h', d: { ts: Date.now(), v: '5', h: host, s: randomBytes(8).toString('hex') } } });
     ws.on('message', (raw) => this.handleFrame(client, raw.toString()));
     ws.on('close', () => {
       this.clients.delete(client);
@@ -151,6 +163,7 @@ export class RtdbServer {
     }
     if (message.t !== 'd' || !message.d || typeof message.d.a !== 'string') return;
     const request = message.d;
+    this.stats.requests[request.a] = (this.stats.requests[request.a] ?? 0) + 1;
     try {
       this.handleRequest(client, request);
     } catch (error) {
@@ -313,6 +326,7 @@ export class RtdbServer {
   private send(client: Client, message: unknown): void {
     if (client.ws.readyState !== client.ws.OPEN) return;
     const text = JSON.stringify(message);
+    this.stats.bytesSent += text.length;
     if (text.length <= MAX_FRAME_CHARS) {
       client.ws.send(text);
       return;

@@ -470,7 +470,7 @@ const PENDING_BUTTONS = [
 export function paymentPending(options: { gatewayLabel?: string; rejected?: boolean; notes?: readonly string[] } = {}): Reply[] {
   const via = options.gatewayLabel ? ` con *${sanitizeEcho(options.gatewayLabel, 60)}*` : '';
   const status = options.rejected
-    ? `❌ Tu último intento de pago${via} fue rechazado. Puedes intentar de nuevo con el mismo enlace.`
+    ? `❌ Tu último intento de pago${via} fue rechazado. Puedes pagar con otro método.`
     : `⏳ *Tienes un pago pendiente*\n\nYa te enviamos el enlace de pago${via}. Tu pedido se enviará a la cocina apenas validemos el pago.`;
   return withButtons([...(options.notes ?? []), status, '¿Quieres *cambiar método* de pago o *cancelar* el pedido?'].join('\n\n'), PENDING_BUTTONS);
 }
@@ -683,7 +683,7 @@ export function paymentRejected(input: { motivo?: string | null }): Reply {
   const motivo = input.motivo ? sanitizeEcho(input.motivo, 200) : 'No especificado';
   return {
     type: 'buttons',
-    body: `❌ *Pago rechazado*\n\nMotivo: ${motivo}\n\nPor favor:\n• Verifica que tengas fondos suficientes\n• Intenta de nuevo con el mismo enlace o con otro método de pago\n• O contacta a tu banco\n\nToca *Cambiar método* para pagar de otra forma.`,
+    body: `❌ *Pago rechazado*\n\nMotivo: ${motivo}\n\nPor favor:\n• Verifica que tengas fondos suficientes\n• Intenta de nuevo con otro método de pago\n• O contacta a tu banco\n\nToca *Cambiar método* para pagar de otra forma.`,
     buttons: PENDING_BUTTONS,
   };
 }
@@ -709,4 +709,17 @@ export function paymentExpired(): Reply {
     body: '⌛ *Tu enlace de pago expiró*\n\nNo recibimos el pago a tiempo, así que tu pedido no se envió a la cocina.\n\nToca *Cambiar método* para generar un nuevo enlace o *Cancelar pedido* para empezar de nuevo.',
     buttons: PENDING_BUTTONS,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Order status changes made by the kitchen (admin API)
+
+/** The kitchen marked the order as out for delivery. */
+export function orderOnTheWay(input: { pedidoId: string }): Reply {
+  return text(`🛵 Tu pedido #${sanitizeEcho(input.pedidoId, 30)} va en camino. ¡Prepárate para recibirlo!`);
+}
+
+/** The kitchen marked the order as delivered. */
+export function orderDelivered(input: { pedidoId: string }): Reply {
+  return text(`✅ Tu pedido #${sanitizeEcho(input.pedidoId, 30)} fue entregado. ¡Buen provecho!`);
 }

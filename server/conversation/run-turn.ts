@@ -123,6 +123,7 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
     'session transaction',
   );
   log.info({ paso: outcome.paso, replies: outcome.replies.length, effects: outcome.effects.map((e) => e.kind) }, 'turn');
+  if (outcome.paso) deps.metrics?.conversationTurns.inc({ paso: outcome.paso });
 
   const effectMessages: QueuedMessage[] = [];
   for (const effect of outcome.effects) {

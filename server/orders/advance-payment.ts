@@ -50,7 +50,10 @@ export function advancePayment(record: TPaymentRecord, result: GatewayResult, op
       : { next: undefined, decision: 'none', reason: `payment already completed; ${result.status} event ignored` };
   }
   if (record.estado === 'fraude_detectado') {
-    return { next: undefined, decision: 'none', reason: 'payment under review; only a person changes it' };
+    // The same suspicious transaction again: report it, so the alert is ensured after a crash.
+    return result.status === 'approved' && record.transaccionId === result.transactionId
+      ? { next: undefined, decision: 'fraud', reason: 'already flagged' }
+      : { next: undefined, decision: 'none', reason: 'payment under review; only a person changes it' };
   }
   switch (result.status) {
     case 'approved':
@@ -80,6 +83,10 @@ export function advancePayment(record: TPaymentRecord, result: GatewayResult, op
     case 'declined':
     case 'voided':
     case 'error':
+      if (record.estado === 'rechazado' && record.transaccionId === result.transactionId) {
+        // A replay of the decline we already applied: the caller makes sure the customer was told.
+        return { next: undefined, decision: 'reject', reason: 'already rejected' };
+      }
       if (record.estado !== 'pendiente') {
         return { next: undefined, decision: 'none', reason: `payment already ${record.estado}; ${result.status} event ignored` };
       }

@@ -3,11 +3,13 @@ import type { Logger } from 'pino';
 import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview } from '../conversation/messages.es-CO';
 import type { Reply } from '../conversation/types';
 import { keyFor, paths } from '../db/paths';
-import { withTimeout } from '../db/firebase';
+import { readValue, withTimeout } from '../db/firebase';
 import { ZPaymentRecordSchema, type TPaymentRecord } from '../db/records';
 import type { GatewayResult } from '../payments/gateway';
 import { paymentMethodsFor } from '../payments/gateway-manager';
 import { maskPhone } from '../observability/logger';
+import type { FaultInjector } from '../faults';
+import type { Metrics } from '../observability/metrics';
 import type { TenantStore } from '../tenants/tenant-store';
 import { advancePayment, type PaymentDecision } from './advance-payment';
 import { createOrderOnce } from './create-order';
@@ -18,6 +20,8 @@ export type ResultSource = 'webhook' | 'reconciler' | 'early_result' | 'support'
 
 export interface ConfirmPaymentDeps {
   db: Database;
+  metrics?: Metrics;
+  faults?: FaultInjector;
   tenants: TenantStore;
   logger: Logger;
   now: () => number;
@@ -53,6 +57,7 @@ export async function confirmPayment(
 ): Promise<ConfirmPaymentOutcome> {
   const { tenantId, result, source } = input;
   const now = deps.now();
+  const receivedAt = Date.now();
   const log = deps.logger.child({ tenantId, reference: result.reference, gateway: result.gateway, source });
   if (result.warning) log.warn({ warning: result.warning }, 'gateway result carried a warning');
 
@@ -81,6 +86,7 @@ export async function confirmPayment(
     }),
     'payment transaction',
   );
+  await deps.faults?.at('after-payment-transaction');
   const stored = tx.snapshot.val() as unknown;
   if (stored === null) {
     await keepEarlyResult(deps.db, result, now);
@@ -96,23 +102,34 @@ export async function confirmPayment(
   await audit(deps.db, tenantId, result, source, eventName(decision, result), now);
   if (tx.committed && previous !== record.estado) {
     log.info({ from: previous, to: record.estado, status: result.status }, 'payment state changed');
+    deps.metrics?.paymentsSettled.inc({ estado: record.estado, source, gateway: record.gateway });
+    if (record.estado === 'completado' && record.fechaPago) deps.metrics?.linkToConfirmation.observe({ gateway: record.gateway }, Math.max(0, (record.fechaPago - record.fechaCreacion) / 1000));
   } else if (decision === 'none') {
     log.info({ status: result.status, estado: record.estado, reason }, 'payment result changed nothing');
   }
 
   switch (decision as PaymentDecision) {
-    case 'approve':
-      return approve(deps, tenantId, record, now, log);
+    case 'approve': {
+      const outcome = await approve(deps, tenantId, record, now, log);
+      // Only when this call wrote the order (it queued its confirmation): duplicates are not timed.
+      if (outcome.queued.length > 0) deps.metrics?.webhookToOrder.observe({ gateway: record.gateway, source }, (Date.now() - receivedAt) / 1000);
+      return outcome;
+    }
     case 'reject':
-      return { outcome: 'reject', estado: record.estado, queued: tx.committed ? await reject(deps, tenantId, record, result, now) : [] };
+      return { outcome: 'reject', estado: record.estado, queued: await reject(deps, tenantId, record, result, now) };
     case 'fraud':
-      if (tx.committed) {
+      if (tx.committed && previous !== 'fraude_detectado') {
         log.error({ montoEsperado: record.montoEsperado, montoRecibido: record.montoRecibido, moneda: record.monedaRecibida }, 'FRAUD: paid amount or currency does not match the order; no order created');
       }
-      return { outcome: 'fraud', estado: record.estado, queued: tx.committed ? await flagFraud(deps, tenantId, record, now) : [] };
+      return { outcome: 'fraud', estado: record.estado, queued: await flagFraud(deps, tenantId, record, now) };
     default:
       return { outcome: 'none', estado: record.estado, queued: [] };
   }
+}
+
+/** Makes sure a `completado` payment has its order (the reconciler's repair after a crash). */
+export function ensurePaidOrder(deps: ConfirmPaymentDeps, tenantId: string, record: TPaymentRecord): Promise<ConfirmPaymentOutcome> {
+  return approve(deps, tenantId, record, deps.now(), deps.logger.child({ tenantId, reference: record.referencia, source: 'reconciler' }));
 }
 
 async function approve(
@@ -178,6 +195,7 @@ async function approve(
     alsoWrite: () => ({ [paths.pendingPayment(record.referencia)]: null }),
     now,
     owner: deps.owner,
+    faults: deps.faults,
   });
   if (result.created) {
     log.info({ pedidoId: result.order.id, total: result.order.total, waId: maskPhone(record.cliente) }, 'paid order created');
@@ -187,6 +205,9 @@ async function approve(
 }
 
 async function reject(deps: ConfirmPaymentDeps, tenantId: string, record: TPaymentRecord, result: GatewayResult, now: number): Promise<QueuedMessage[]> {
+  const outboxPrefix = `rechazo-${keyFor(`${record.referencia}:${result.transactionId}`)}`;
+  // Replays (and retries after a crash) find the message already queued and stop here.
+  if (await readValue(deps.db, paths.outboxMessage(`${outboxPrefix}-0`))) return [];
   const tenant = await deps.tenants.getTenant(tenantId);
   const methods = tenant ? paymentMethodsFor(tenant) : [];
   const replies: Reply[] = [paymentRejected({ motivo: record.motivoRechazo }), ...(methods.length ? paymentMethods(methods, record.monto) : [])];
@@ -201,7 +222,7 @@ async function reject(deps: ConfirmPaymentDeps, tenantId: string, record: TPayme
   );
   const { queued, update } = queueMessages(
     replies.map((reply, i) => ({
-      outboxId: `rechazo-${keyFor(`${record.referencia}:${result.transactionId}`)}-${i}`,
+      outboxId: `${outboxPrefix}-${i}`,
       tenantId,
       to: record.cliente,
       kind: 'pago_rechazado' as const,
@@ -214,6 +235,7 @@ async function reject(deps: ConfirmPaymentDeps, tenantId: string, record: TPayme
 }
 
 async function flagFraud(deps: ConfirmPaymentDeps, tenantId: string, record: TPaymentRecord, now: number): Promise<QueuedMessage[]> {
+  if (await readValue(deps.db, paths.outboxMessage(`revision-${record.referencia}`))) return [];
   const { queued, update } = queueMessages(
     [{ outboxId: `revision-${record.referencia}`, tenantId, to: record.cliente, kind: 'pago_en_revision', reply: paymentUnderReview() }],
     now,

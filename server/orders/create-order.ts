@@ -7,6 +7,7 @@ import { readValue, withTimeout } from '../db/firebase';
 import { acquireLease, releaseLease } from '../db/lease';
 import { paths } from '../db/paths';
 import type { TOrderRecord } from '../db/records';
+import type { FaultInjector } from '../faults';
 import { queueMessages, type OutboxKind, type QueuedMessage } from './outbox';
 
 /** Long enough for the few writes of one order; a crashed holder blocks retries this long at most. */
@@ -31,6 +32,7 @@ export interface CreateOrderInput {
   now: number;
   /** Identifies this worker in the lease. */
   owner: string;
+  faults?: FaultInjector;
 }
 
 export interface CreateOrderResult {
@@ -103,6 +105,7 @@ export async function createOrderOnce(db: Database, input: CreateOrderInput): Pr
       }),
       'create order',
     );
+    await input.faults?.at('after-order-write');
     return { order, created: true, queued };
   } finally {
     await releaseLease(db, { name: lease, owner }).catch(() => undefined);

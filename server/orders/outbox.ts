@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Reply } from '../conversation/types';
 import { withTimeout } from '../db/firebase';
-import { paths } from '../db/paths';
+import { isTenantId, paths } from '../db/paths';
 import { maskPhone } from '../observability/logger';
+import type { FaultInjector } from '../faults';
+import type { Metrics } from '../observability/metrics';
 import type { TenantStore } from '../tenants/tenant-store';
 import { GraphApiError, type GraphClient } from '../whatsapp/graph-client';
 
@@ -52,9 +54,19 @@ export const ZOutboxEntrySchema = z.looseObject({
 });
 
 export const OUTBOX_PENDING_PATH = 'outboxPending';
+/**
+ * `outboxFailed/{tenantId}/{outboxId}: failedAt`, written with the `fallido` state, so an
+ * owner's alert list finds that tenant's failed messages without scanning the whole outbox.
+ */
+export const OUTBOX_FAILED_PATH = 'outboxFailed';
 /** Give up on a message this long after it was created. */
 export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const RETRY_BASE_MS = 30_000;
+/**
+ * The sweep leaves a new message alone this long: the writer delivers it right away, and a
+ * sweep racing that delivery would send it twice.
+ */
+export const OUTBOX_SWEEP_GRACE_MS = 30_000;
 const RETRY_CAP_MS = 30 * 60 * 1000;
 
 export interface QueuedMessage {
@@ -77,10 +89,10 @@ export function queueMessages(
       estado: 'pendiente',
       creado: now,
       intentos: 0,
-      siguienteIntento: now,
+      siguienteIntento: now + OUTBOX_SWEEP_GRACE_MS,
     };
     update[paths.outboxMessage(item.outboxId)] = entry;
-    update[`${OUTBOX_PENDING_PATH}/${item.outboxId}`] = now;
+    update[`${OUTBOX_PENDING_PATH}/${item.outboxId}`] = now + OUTBOX_SWEEP_GRACE_MS;
     return { outboxId: item.outboxId, entry };
   });
   return { queued, update };
@@ -88,6 +100,8 @@ export function queueMessages(
 
 export interface OutboxDeps {
   db: Database;
+  metrics?: Metrics;
+  faults?: FaultInjector;
   graph: GraphClient;
   tenants: TenantStore;
   logger: Logger;
@@ -100,6 +114,7 @@ export interface OutboxDeps {
  * for the retry sweep, or is marked failed when Meta says retrying cannot help.
  */
 export async function deliverMessages(deps: OutboxDeps, messages: QueuedMessage[]): Promise<void> {
+  if (messages.length > 0) await deps.faults?.at('before-send');
   for (const message of messages) {
     await deliverOne(deps, message);
   }
@@ -123,6 +138,7 @@ async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage):
       }),
       'outbox sent',
     );
+    deps.metrics?.messagesSent.inc({ kind: entry.kind });
     return 'sent';
   } catch (error) {
     const graphError = error instanceof GraphApiError ? error : undefined;
@@ -130,6 +146,7 @@ async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage):
     const tooOld = now - entry.creado > OUTBOX_MAX_AGE_MS;
     const failed = graphError?.permanent === true || tooOld;
     const ultimoError = { codigo: graphError?.metaCode ?? null, mensaje: String((error as Error).message).slice(0, 300) };
+    deps.metrics?.graphErrors.inc({ code: String(graphError?.metaCode ?? 'none'), permanent: String(failed) });
     const next = now + Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (intentos - 1));
     try {
       await withTimeout(
@@ -139,6 +156,7 @@ async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage):
           [`${paths.outboxMessage(outboxId)}/siguienteIntento`]: next,
           [`${paths.outboxMessage(outboxId)}/ultimoError`]: ultimoError,
           [`${OUTBOX_PENDING_PATH}/${outboxId}`]: failed ? null : next,
+          ...(failed && isTenantId(entry.tenantId) ? { [`${OUTBOX_FAILED_PATH}/${entry.tenantId}/${outboxId}`]: now } : {}),
         }),
         'outbox failure',
       );
@@ -175,5 +193,12 @@ export async function retryDueMessages(deps: OutboxDeps, limit = 100): Promise<{
   await Promise.allSettled(
     [...byRecipient.values()].map((list) => deliverMessages(deps, list.sort((a, b) => a.entry.creado - b.entry.creado))),
   );
+  if (deps.metrics) {
+    // The index holds only undelivered messages, so reading it costs what the backlog is.
+    const pending = ((await withTimeout(deps.db.ref(OUTBOX_PENDING_PATH).once('value'), 'outbox backlog')).val() as Record<string, number> | null) ?? {};
+    const times = Object.values(pending);
+    deps.metrics.outboxBacklog.set(times.length);
+    deps.metrics.outboxOldestAge.set(times.length ? Math.max(0, (deps.now() - Math.min(...times) + OUTBOX_SWEEP_GRACE_MS) / 1000) : 0);
+  }
   return { attempted: due.length };
 }

@@ -16,7 +16,13 @@ import { paymentMethodsFor } from './gateway-manager';
  * before any link exists at the gateway. The customer gets `{PUBLIC_BASE_URL}/pay/{ref}`,
  * which creates or builds the gateway checkout on first visit.
  */
-export function paymentStarter(deps: { db: Database; logger: Logger; publicBaseUrl: string }): PaymentStarter {
+export function paymentStarter(deps: {
+  db: Database;
+  logger: Logger;
+  publicBaseUrl: string;
+  /** Called once the record is durable (applies a gateway result that arrived first). */
+  onRecorded?: (reference: string) => Promise<void>;
+}): PaymentStarter {
   return {
     paymentMethods: paymentMethodsFor,
     async startPayment({ tenant, waId, nombreCliente, effect, now }) {
@@ -70,6 +76,7 @@ export function paymentStarter(deps: { db: Database; logger: Logger; publicBaseU
         'start payment',
       );
       deps.logger.info({ tenantId: tenant.tenantId, reference, gateway: effect.gateway, monto: record.monto, waId: maskPhone(waId) }, 'payment started');
+      await deps.onRecorded?.(reference).catch((error: unknown) => deps.logger.error({ err: error, reference }, 'could not apply an early result; the reconciler will'));
       return queued;
     },
   };

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { BackgroundTasks } from '../background';
 import { AppError, ErrorCode, WebhookSignatureError } from '../errors';
 import { confirmPayment, type ConfirmPaymentDeps } from '../orders/confirm-payment';
 import { deliverMessages, type OutboxDeps } from '../orders/outbox';
@@ -13,6 +14,7 @@ export interface PaymentWebhookDeps {
   outbox: OutboxDeps;
   gateways: GatewayManager;
   logger: Logger;
+  background: BackgroundTasks;
 }
 
 /**
@@ -56,7 +58,9 @@ export function paymentWebhookHandler(deps: PaymentWebhookDeps) {
     const outcome = await confirmPayment(deps.confirm, { tenantId, result: parsed, source: 'webhook' });
     res.status(200).json({ received: true, outcome: outcome.outcome, estado: outcome.estado ?? null });
     // The messages are durable in the outbox already; delivery failures are retried later.
-    void deliverMessages(deps.outbox, outcome.queued);
+    deps.background.track(
+      deliverMessages(deps.outbox, outcome.queued).catch((error: unknown) => log.error({ err: error }, 'delivery after a payment failed; the outbox sweep retries it')),
+    );
   };
 }
 

@@ -2,6 +2,7 @@ import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { acquireLease, releaseLease } from '../db/lease';
 import type { InboxRecord } from '../whatsapp/inbox';
+import type { Metrics } from '../observability/metrics';
 
 /** What every job gets. */
 export interface ReconcilerJobDeps {
@@ -19,6 +20,7 @@ export interface ReconcilerJob {
 
 export interface ReconcilerOptions {
   db: Database;
+  metrics?: Metrics;
   logger: Logger;
   now: () => number;
   owner: string;
@@ -28,6 +30,8 @@ export interface ReconcilerOptions {
 
 export interface ReconcilerRun {
   ran: boolean;
+  /** When this instance took the lease (its clock), and how long it held it. */
+  startedAt: number;
   ms: number;
   results: Record<string, Record<string, number> | { error: string }>;
 }
@@ -70,8 +74,9 @@ export class Reconciler {
     const started = now();
     const leaseMs = Math.max(this.options.intervalMs * 2, 60_000);
     if (!(await acquireLease(db, { name: LEASE_NAME, owner, ttlMs: leaseMs, now: started }))) {
-      return { ran: false, ms: 0, results: {} };
+      return { ran: false, startedAt: started, ms: 0, results: {} };
     }
+    const acquiredAt = now();
     const results: ReconcilerRun['results'] = {};
     try {
       for (const job of this.options.jobs) {
@@ -85,8 +90,12 @@ export class Reconciler {
     } finally {
       await releaseLease(db, { name: LEASE_NAME, owner }).catch(() => undefined);
     }
-    const ms = now() - started;
+    const ms = now() - acquiredAt;
     logger.info({ ms, results }, 'reconciler run');
-    return { ran: true, ms, results };
+    this.options.metrics?.reconcilerRun.observe(ms / 1000);
+    for (const [job, counts] of Object.entries(results)) {
+      for (const [kind, value] of Object.entries(counts)) if (typeof value === 'number' && value > 0) this.options.metrics?.reconcilerItems.inc({ job, kind }, value);
+    }
+    return { ran: true, startedAt: acquiredAt, ms, results };
   }
 }

@@ -18,6 +18,7 @@ h1{font-size:1.4rem;margin:.5rem 0 1rem}p{line-height:1.45;margin:.5rem 0}
 .btn-primary{background:#25d366;color:#fff}.btn-secondary{background:#e4e6eb;color:#1c1e21}.btn-danger{background:#e74c3c;color:#fff}
 table{width:100%;border-collapse:collapse;margin:12px 0;text-align:left}td{padding:6px 0;border-bottom:1px solid #eee}td.r{text-align:right}
 .total{font-size:1.2rem;font-weight:700}
+.amount{font-size:1.6rem;font-weight:700;margin:0 0 .75rem}
 .spinner{width:42px;height:42px;margin:8px auto;border:4px solid #e4e6eb;border-top-color:#25d366;border-radius:50%;animation:spin 1s linear infinite}
 @keyframes spin{to{transform:rotate(360deg)}}
 `;
@@ -25,6 +26,6 @@ table{width:100%;border-collapse:collapse;margin:12px 0;text-align:left}td{paddi
 export function page(title: string, body: string, options: { script?: string } = {}): string {
   return `<!doctype html>
 <html lang="es-CO"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<meta name="robots" content="noindex"><link rel="icon" href="data:,"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><main>${body}</main>${options.script ? `<script>${options.script}</script>` : ''}</body></html>`;
 }

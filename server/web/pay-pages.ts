@@ -8,6 +8,7 @@ import { ZPaymentRecordSchema, type TPaymentRecord } from '../db/records';
 import { orderKeyForPayment } from '../orders/confirm-payment';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
+import { formatCOP } from '../money';
 import { escapeHtml, page } from './html';
 
 export interface PayPagesDeps {
@@ -19,6 +20,20 @@ export interface PayPagesDeps {
   /** Unpaid payments expire after this long; gateway checkouts are told the same deadline. */
   paymentExpireAfterMs: number;
   statusRateLimitPerMinute?: number;
+  /** Where the customer's chat is; the tenant's wa.me link unless this gives one (the demo's simulator). */
+  chatLink?: ChatLink;
+}
+
+/** A link that opens the tenant's chat, optionally with `text` already typed; null when there is none. */
+export type ChatLink = (tenant: TenantConfig | null, text?: string) => string | null;
+
+/** What the status page shows besides the public status: the amount, where to chat, a newer link. */
+export interface StatusPageExtras {
+  /** Integer COP of the payment. */
+  monto?: number;
+  /** The reference of the link that replaced this one (the customer chose another method). */
+  replacedBy?: string;
+  chatLink?: ChatLink;
 }
 
 /** Query parameters gateways add when they send the payer back (Wompi, PayU, Bold, sandbox). */
@@ -74,7 +89,11 @@ export function payPagesRouter(deps: PayPagesDeps): Router {
       return;
     }
     const status = await statusOf(tenantId, record);
-    res.status(200).type('html').send(statusPage(reference, status, tenant));
+    res
+      .status(200)
+      .set('cache-control', 'no-store')
+      .type('html')
+      .send(statusPage(reference, status, tenant, { monto: record.monto, replacedBy: record.reemplazadaPor, chatLink: deps.chatLink }));
   });
 
   const limiter = rateLimit({
@@ -144,41 +163,47 @@ async function sendToCheckout(deps: PayPagesDeps, res: Response, tenantId: strin
 }
 
 function waLink(tenant: TenantConfig | null, text?: string): string | null {
-  const number = tenant?.whatsapp.displayPhoneNumber;
+  const number = tenant?.whatsapp.displayPhoneNumber?.replace(/\D/g, '');
   if (!number) return null;
   return `https://wa.me/${number}${text ? `?text=${encodeURIComponent(text)}` : ''}`;
 }
 
-export function statusPage(reference: string, status: PaymentStatusView, tenant: TenantConfig | null): string {
+export function statusPage(reference: string, status: PaymentStatusView, tenant: TenantConfig | null, extras: StatusPageExtras = {}): string {
   const restaurant = escapeHtml(tenant?.restaurant.name ?? '');
-  const whatsapp = waLink(tenant);
+  const chat = (text?: string) => extras.chatLink?.(tenant, text) ?? waLink(tenant, text);
+  const whatsapp = chat();
   const contact = whatsapp ? `<a class="btn btn-secondary" href="${escapeHtml(whatsapp)}">Contactar por WhatsApp</a>` : '';
+  const amount = extras.monto !== undefined ? `<p class="amount">${formatCOP(extras.monto)}</p>` : '';
   switch (status.estado) {
     case 'completado':
-      if (!status.pedido) return processingPage(reference, restaurant);
+      if (!status.pedido) return processingPage(reference, restaurant, whatsapp);
       return page(
         'Pago exitoso',
-        `<div class="card" data-estado="completado"><div class="icon">✅</div><h1>¡Pago exitoso!</h1>
-<p>Tu pedido <strong>#${escapeHtml(status.pedido.id)}</strong> fue confirmado y enviado a la cocina de ${restaurant}.</p>
+        `<div class="card" data-estado="completado"><div class="icon">✅</div><h1>¡Pago exitoso!</h1>${amount}
+<p>Tu pedido <strong>#${escapeHtml(status.pedido.id)}</strong> fue confirmado y enviado a la cocina${restaurant ? ` de ${restaurant}` : ''}.</p>
 <p class="muted">Te enviamos la confirmación por WhatsApp. Ya puedes cerrar esta página.</p>${contact}</div>`,
       );
     case 'rechazado': {
-      const retry = waLink(tenant, 'cambiar método');
+      // Once the customer has chosen another method, the way forward is the newer link, not the chat.
+      const retry = extras.replacedBy ? `/pay/${encodeURIComponent(extras.replacedBy)}` : chat('cambiar método');
+      const retryLabel = extras.replacedBy ? 'Ir al enlace más reciente' : 'Intentar con otro método';
       return page(
         'Pago rechazado',
-        `<div class="card" data-estado="rechazado"><div class="icon">❌</div><h1>Pago rechazado</h1>
+        `<div class="card" data-estado="rechazado"><div class="icon">❌</div><h1>Pago rechazado</h1>${amount}
 <p>${escapeHtml(status.motivo ?? 'La entidad no aprobó el pago.')}</p>
 <p class="muted">No se hizo ningún cobro. Puedes intentar con otro método de pago.</p>
-${retry ? `<a class="btn btn-primary" href="${escapeHtml(retry)}">Intentar con otro método</a>` : ''}${contact}</div>`,
+${retry ? `<a class="btn btn-primary" href="${escapeHtml(retry)}">${retryLabel}</a>` : ''}${contact}</div>`,
       );
     }
-    case 'expirado':
+    case 'expirado': {
+      const again = chat('menu');
       return page(
         'Enlace expirado',
         `<div class="card" data-estado="expirado"><div class="icon">⌛</div><h1>Enlace expirado</h1>
 <p>Este enlace de pago ya no está activo.</p><p class="muted">Escríbenos por WhatsApp para hacer tu pedido de nuevo.</p>
-${whatsapp ? `<a class="btn btn-primary" href="${escapeHtml(waLink(tenant, 'menu')!)}">Pedir de nuevo</a>` : ''}</div>`,
+${again ? `<a class="btn btn-primary" href="${escapeHtml(again)}">Pedir de nuevo</a>` : ''}</div>`,
       );
+    }
     case 'fraude_detectado':
       return page(
         'Pago en revisión',
@@ -186,24 +211,33 @@ ${whatsapp ? `<a class="btn btn-primary" href="${escapeHtml(waLink(tenant, 'menu
 <p>Necesitamos validar tu pago antes de enviar el pedido a la cocina. Te escribiremos por WhatsApp.</p>${contact}</div>`,
       );
     case 'pendiente':
-      return processingPage(reference, restaurant);
+      return processingPage(reference, restaurant, whatsapp);
   }
 }
 
-/** While pending: polls the status API every 2.5 s, backs off on errors, offers help after 5 minutes. */
-function processingPage(reference: string, restaurant: string): string {
-  const ref = JSON.stringify(reference);
+/**
+ * While pending: polls the status API every 2.5 s, backs off on errors, and after 5 minutes
+ * offers help and polls every 15 s (a payment that slow is usually settled by the reconciler,
+ * and the customer hears it on WhatsApp either way). Without JavaScript, a link reloads it.
+ */
+function processingPage(reference: string, restaurant: string, contactUrl: string | null): string {
+  // JSON.stringify alone would let "</script>" through; references are [\w-] today, this keeps it so.
+  const ref = JSON.stringify(reference).replace(/</g, '\\u003c');
+  const contact = contactUrl ? `<a class="btn btn-secondary" href="${escapeHtml(contactUrl)}">Contactar por WhatsApp</a>` : '';
   return page(
     'Procesando tu pago',
-    `<div class="card" id="card" data-estado="pendiente"><div class="spinner" aria-hidden="true"></div><h1>Procesando tu pago…</h1>
+    `<div class="card" id="card" data-estado="pendiente" role="status" aria-live="polite"><div class="spinner" aria-hidden="true"></div><h1>Procesando tu pago…</h1>
 <p>Estamos esperando la confirmación de la pasarela${restaurant ? ` para ${restaurant}` : ''}.</p>
-<p class="muted">No cierres esta página; se actualiza sola.</p><p class="muted" id="help" hidden>¿Lleva mucho tiempo? Si ya pagaste, te confirmaremos por WhatsApp apenas la pasarela nos avise.</p></div>`,
+<p class="muted">No cierres esta página; se actualiza sola.</p>
+<noscript><a class="btn btn-secondary" href="/pay/${encodeURIComponent(reference)}?vista=estado">Actualizar</a></noscript>
+<div id="help" hidden><p class="muted">¿Lleva mucho tiempo? Si ya pagaste, te confirmaremos por WhatsApp apenas la pasarela nos avise.</p>${contact}</div></div>`,
     {
-      script: `(function(){var ref=${ref},delay=2500,started=Date.now();
+      script: `(function(){var ref=${ref},BASE=2500,SLOW=15000,HELP_AFTER=300000,delay=BASE,started=Date.now();
+function late(){return Date.now()-started>HELP_AFTER}
 function next(){setTimeout(poll,delay)}
-function poll(){if(Date.now()-started>300000){document.getElementById('help').hidden=false}
+function poll(){if(late()){document.getElementById('help').hidden=false}
 fetch('/api/payments/'+encodeURIComponent(ref)+'/status',{cache:'no-store'}).then(function(r){if(!r.ok)throw new Error(r.status);return r.json()})
-.then(function(s){delay=2500;if(s.estado==='pendiente'||(s.estado==='completado'&&!s.pedido)){next();return}location.replace('/pay/'+encodeURIComponent(ref)+'?vista=estado')})
+.then(function(s){delay=late()?SLOW:BASE;if(s.estado==='pendiente'||(s.estado==='completado'&&!s.pedido)){next();return}location.replace('/pay/'+encodeURIComponent(ref)+'?vista=estado')})
 .catch(function(){delay=Math.min(delay*2,30000);next()})}
 next()})();`,
     },

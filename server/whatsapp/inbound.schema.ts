@@ -140,8 +140,9 @@ function toInput(message: z.infer<typeof ZMessageSchema>): InboundInput {
             kind: 'location',
             latitude: message.location.latitude,
             longitude: message.location.longitude,
-            name: message.location.name,
-            address: message.location.address,
+            // Absent keys, not `undefined`: RTDB refuses undefined values in a write.
+            ...(message.location.name ? { name: message.location.name } : {}),
+            ...(message.location.address ? { address: message.location.address } : {}),
           }
         : { kind: 'unsupported', type: 'location' };
     default:

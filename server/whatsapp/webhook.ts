@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { BackgroundTasks } from '../background';
 import { AppError, ErrorCode, WebhookSignatureError } from '../errors';
 import { runTurn, type TurnDeps } from '../conversation/run-turn';
 import { maskPhone } from '../observability/logger';
@@ -24,11 +25,10 @@ function safeEqual(a: string, b: string): boolean {
  * shutdown can wait for it.
  */
 export class WhatsAppWebhook {
-  private readonly inflight = new Set<Promise<void>>();
-
   constructor(
     private readonly deps: TurnDeps,
     private readonly options: WhatsAppWebhookOptions,
+    private readonly background: BackgroundTasks = new BackgroundTasks(),
   ) {}
 
   /** GET: answers Meta's verification handshake with the bare challenge. */
@@ -98,7 +98,7 @@ export class WhatsAppWebhook {
       }),
     );
     res.status(200).json({ received: parsed.messages.length, accepted: accepted.length });
-    this.track(this.processAccepted(accepted));
+    this.background.track(this.processAccepted(accepted));
   };
 
   /** Processes messages of one customer in order, customers in parallel. */
@@ -133,14 +133,9 @@ export class WhatsAppWebhook {
     })().catch(() => undefined);
   }
 
-  private track(work: Promise<void>): void {
-    this.inflight.add(work);
-    void work.finally(() => this.inflight.delete(work));
-  }
-
   /** Resolves when the work started by earlier requests has finished. */
-  async drain(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  drain(): Promise<void> {
+    return this.background.drain();
   }
 }
 

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import type { Database } from 'firebase-admin/database';
 import request from 'supertest';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../functions-emulator/embedded-database';
-import { loadConfig, type Config } from '../../server/config';
+import { GRAPH_API_VERSION, loadConfig, type Config } from '../../server/config';
+import { ensureDemoTenant } from '../../server/demo/demo-setup';
 import { connectDatabase, type DatabaseConnection } from '../../server/db/firebase';
 import { silentLogger, createLogger } from '../../server/observability/logger';
 import { createRuntime, type Runtime } from '../../server/runtime';
@@ -21,6 +23,15 @@ export interface HarnessOptions {
   now?: () => number;
   /** Reuse a database (restart tests); otherwise a fresh one on a free port. */
   database?: EmbeddedDatabase;
+  /** Reuse a Graph API server (several instances, one WhatsApp); otherwise a fresh one. */
+  graph?: GraphServer;
+  /**
+   * Demo mode as `npm start` runs it: DEMO_MODE on, the demo restaurant (sandbox gateway and
+   * cash), and the app's public URL and Graph API base pointing at the app itself, so a browser
+   * can follow its payment links and the bot's messages land in the built-in capture (read them
+   * with `GET /demo/messages`; `graph` and `say` see nothing in this mode).
+   */
+  demo?: boolean;
 }
 
 /**
@@ -66,10 +77,25 @@ export function tenantFile(partial: Partial<TTenantFile> & { id: string }): TTen
   });
 }
 
+/** A port nobody listens on right now; demo mode needs it before listening, as `npm start` knows PORT. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = options.database ?? (await startEmbeddedDatabase({ port: 0 }));
-  const graph = await startGraphServer();
+  const graph = options.graph ?? (await startGraphServer());
   const secretsKeyText = randomBytes(32).toString('base64');
+  // Links and the Graph base embed the app's own address, so demo mode picks its port first.
+  const demoPort = options.demo ? await freePort() : 0;
+  const demoBaseUrl = `http://127.0.0.1:${demoPort}`;
+  const demoEnv: Record<string, string> = options.demo
+    ? { DEMO_MODE: 'true', PUBLIC_BASE_URL: demoBaseUrl, WHATSAPP_GRAPH_URL: `${demoBaseUrl}/demo/graph/${GRAPH_API_VERSION}` }
+    : {};
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -80,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     WHATSAPP_VERIFY_TOKEN: TEST_VERIFY_TOKEN,
     WHATSAPP_GRAPH_URL: graph.url,
     SECRETS_KEY: secretsKeyText,
+    ...demoEnv,
     ...options.env,
   });
   const logger = process.env.TEST_LOG_LEVEL ? createLogger({ level: process.env.TEST_LOG_LEVEL, pretty: false }) : silentLogger;
@@ -90,13 +117,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     appSecret: TEST_APP_SECRET,
     verifyToken: TEST_VERIFY_TOKEN,
     secretsKey: config.SECRETS_KEY!,
-    graphBaseUrl: graph.url,
+    graphBaseUrl: options.demo ? config.WHATSAPP_GRAPH_URL : graph.url,
     publicBaseUrl: config.PUBLIC_BASE_URL!,
     now: options.now,
   });
-  const port = await runtime.listen(0, '127.0.0.1');
+  const port = await runtime.listen(demoPort, '127.0.0.1');
   const assertions: DatabaseConnection = connectDatabase({ url: config.database.url!, projectId: 'test-project' });
   const secretsKey = new SecretsKey(config.SECRETS_KEY!);
+  if (options.demo) await ensureDemoTenant(assertions.db, secretsKey, randomBytes(24).toString('hex'));
   const baseUrl = `http://127.0.0.1:${port}`;
   const http = request(baseUrl);
 
@@ -141,7 +169,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async close(opts = {}) {
       await runtime.close();
       await assertions.close();
-      await graph.close();
+      if (!options.graph) await graph.close();
       if (!opts.keepDatabase && !options.database) await database.close();
     },
   };

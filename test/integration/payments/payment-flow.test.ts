@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createRuntime, type Runtime } from '../../../server/runtime';
 import { silentLogger } from '../../../server/observability/logger';
 import { startHarness, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type Harness } from '../../helpers/harness';
+import { chooseMethod, orderUpToMethods as orderUpToMethodsVia, ordersOf } from '../../helpers/ordering';
 import { startBoldServer, type BoldServer } from '../../servers/bold-server';
 import { startPayuServer, type PayuServer } from '../../servers/payu-server';
 import { boldWebhook, boldWebhookBody, deliverWebhook, payuConfirmationForm, signWompiEvent, wompiTransactionEvent, type SignedWebhook } from '../../servers/signers';
@@ -52,21 +53,9 @@ describe('paying for a WhatsApp order through Wompi, Bold, PayU or cash', () => 
 
   const newCustomer = () => `57310000${String(++waCounter).padStart(4, '0')}`;
 
-  /** Chats up to the method list: 2 hamburguesas + 1 coca cola = $33.000. */
-  async function orderUpToMethods(waId: string): Promise<string[]> {
-    await h.say(pn, waId, 'Quiero 2 hamburguesas y 1 coca cola');
-    await h.say(pn, waId, 'confirmar');
-    await h.say(pn, waId, 'Calle 80 #12-34');
-    return h.say(pn, waId, '3001234567');
-  }
-
-  async function choose(waId: string, text: string): Promise<{ reference: string; texts: string[] }> {
-    const texts = await h.say(pn, waId, text);
-    const session = await h.read<any>(`tenants/pay-rest/sesiones/${waId}`);
-    return { reference: session.pagoPendiente.referencia, texts };
-  }
-
-  const orders = async (waId: string) => Object.values((await h.read<Record<string, any>>('tenants/pay-rest/pedidos')) ?? {}).filter((o) => o.cliente === waId);
+  const orderUpToMethods = (waId: string) => orderUpToMethodsVia(h, pn, waId);
+  const choose = (waId: string, text: string) => chooseMethod(h, pn, 'pay-rest', waId, text);
+  const orders = (waId: string) => ordersOf(h, 'pay-rest', waId);
   const payment = (reference: string) => h.read<any>(`tenants/pay-rest/pagos/${reference}`);
   const post = (gateway: string, signed: SignedWebhook) => deliverWebhook(`${h.baseUrl}/api/webhooks/payment/${gateway}`, signed);
   const wompiEvent = (reference: string, status: string, amountInCents = 3300000, extra: { transactionId?: string; currency?: string; statusMessage?: string } = {}) =>
@@ -279,6 +268,34 @@ describe('paying for a WhatsApp order through Wompi, Bold, PayU or cash', () => 
     expect(replaced.text).toContain('reemplazado');
     expect((await post('wompi', wompiEvent(first, 'APPROVED'))).status).toBe(200);
     expect(await orders(waId)).toHaveLength(1);
+  });
+
+  it('exposes what happened in /metrics: settled payments by source, webhook answers, turns by step', async () => {
+    const res = await h.http.get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/payments_settled_total\{estado="completado",source="webhook",gateway="wompi"\} [1-9]/);
+    expect(res.text).toMatch(/webhook_requests_total\{source="wompi",status="200"\} [1-9]/);
+    expect(res.text).toMatch(/conversation_turns_total\{paso="metodo_pago"\} [1-9]/);
+    expect(res.text).toMatch(/payment_result_to_order_seconds_count\{gateway="wompi",source="webhook"\} [1-9]/);
+    expect(res.text).not.toContain('Calle 80');
+  });
+
+  it('rate limits payment webhooks with 429 and Retry-After', async () => {
+    const limited = await startHarness({ env: { WEBHOOK_RATE_LIMIT_PER_MINUTE: '3' } });
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | undefined;
+      for (let i = 0; i < 4; i++) {
+        const res = await limited.http.post('/api/webhooks/payment/sandbox').set('content-type', 'application/json').send('{}');
+        statuses.push(res.status);
+        retryAfter = res.headers['retry-after'];
+      }
+      expect(statuses.slice(0, 3).every((s) => s !== 429)).toBe(true);
+      expect(statuses[3]).toBe(429);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+    } finally {
+      await limited.close();
+    }
   });
 
   describe('refuses what it cannot trust', () => {

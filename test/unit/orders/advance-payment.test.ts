@@ -59,6 +59,11 @@ describe('advancePayment', () => {
     expect(out).toMatchObject({ decision: 'approve', next: undefined });
   });
 
+  it('reports a replayed decline or fraud of the same transaction, so follow-ups are ensured, without changing the record', () => {
+    expect(advancePayment(record('rechazado', { transaccionId: 'tx-1' }), result('declined'), { now })).toMatchObject({ decision: 'reject', next: undefined });
+    expect(advancePayment(record('fraude_detectado', { transaccionId: 'tx-1' }), result('approved', { amountInCents: 1 }), { now })).toMatchObject({ decision: 'fraud', next: undefined });
+  });
+
   it('flags a different amount or currency as fraud with both amounts', () => {
     expect(advancePayment(record('pendiente'), result('approved', { amountInCents: 100000 }), { now }).next).toMatchObject({ estado: 'fraude_detectado', montoEsperado: 33000, montoRecibido: 1000 });
     expect(advancePayment(record('pendiente'), result('approved', { currency: 'USD' }), { now }).decision).toBe('fraud');

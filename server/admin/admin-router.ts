@@ -1,0 +1,174 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Database } from 'firebase-admin/database';
+import type { Logger } from 'pino';
+import { isTenantId } from '../db/paths';
+import { AppError, ErrorCode } from '../errors';
+import type { OutboxDeps } from '../orders/outbox';
+import { isGatewayId } from '../payments/adapters';
+import type { GatewayManager } from '../payments/gateway-manager';
+import type { SecretsKey } from '../tenants/secrets-crypto';
+import type { TenantStore } from '../tenants/tenant-store';
+import { assertTenantAccess, authenticate, identityOf, type AccessScope, type TokenVerifier } from './auth';
+import type { KitchenEvent, KitchenFeed } from './kitchen-feed';
+import { getMenu, replaceMenu, ZMenuUpdateSchema } from './menu-settings';
+import { changeOrderStatus, ZOrderStatusUpdateSchema } from './order-status';
+import { getPaymentsSettings, testGatewayCredentials, updatePaymentsSettings, ZPaymentsSettingsUpdateSchema } from './payments-settings';
+import { listAlerts, listOrders, listPayments, ZOrdersQuerySchema, ZPaymentsQuerySchema } from './queries';
+
+/** Settings and menus are small; anything larger is not one. */
+const ADMIN_BODY_LIMIT = '200kb';
+/** Proxies drop connections that stay silent; a comment line keeps the stream open. */
+const STREAM_HEARTBEAT_MS = 20_000;
+/** setTimeout's ceiling; tokens last an hour, so this only guards odd clocks. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+export interface AdminDeps {
+  db: Database;
+  logger: Logger;
+  now: () => number;
+  tenants: TenantStore;
+  gateways: GatewayManager;
+  secretsKey: SecretsKey;
+  /** Delivers the customer notices of status changes. */
+  outbox: OutboxDeps;
+  kitchenFeed: KitchenFeed;
+  verifier: TokenVerifier;
+}
+
+/**
+ * The owners' and kitchen's API under `/api/admin`: JSON in and out, bodies checked with
+ * strict zod schemas, every route behind a Firebase ID token. Owners reach only their tenant,
+ * staff only its orders, admins everything (server/admin/auth.ts).
+ */
+export function adminRouter(deps: AdminDeps): Router {
+  const router = express.Router();
+  router.use((_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(express.json({ limit: ADMIN_BODY_LIMIT }));
+  const auth = authenticate(deps.verifier);
+
+  /** Checks the tenant id, the caller's access, then that the tenant exists (in that order, so strangers learn nothing). */
+  const tenantGuard = (scope: AccessScope) => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const tenantId = String(req.params.tenantId);
+      if (!isTenantId(tenantId)) throw new AppError(ErrorCode.UNKNOWN_TENANT, { userMessage: 'no existe ese restaurante' });
+      assertTenantAccess(identityOf(res), tenantId, scope);
+      if (!(await deps.tenants.getTenant(tenantId))) throw new AppError(ErrorCode.UNKNOWN_TENANT, { userMessage: `no existe el restaurante "${tenantId}"` });
+      res.locals.tenantId = tenantId;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+  const tenantOf = (res: Response) => res.locals.tenantId as string;
+  const settingsDeps = { db: deps.db, tenants: deps.tenants, secretsKey: deps.secretsKey, gateways: deps.gateways, now: deps.now };
+
+  router.get('/me', auth, (_req, res) => {
+    const { uid, role, tenantId, email } = identityOf(res);
+    res.json({ uid, role, tenantId, email: email ?? null });
+  });
+
+  // GET /payments answers the settings; with ?estado= it lists payment records for support
+  // (the issue names both on one path). /pagos is the unambiguous name for the list.
+  router.get('/tenants/:tenantId/payments', auth, tenantGuard('settings'), async (req, res) => {
+    if ('estado' in req.query) {
+      res.json({ pagos: await listPayments(deps.db, tenantOf(res), ZPaymentsQuerySchema.parse(req.query)) });
+      return;
+    }
+    res.json(await getPaymentsSettings(settingsDeps, tenantOf(res)));
+  });
+  router.get('/tenants/:tenantId/pagos', auth, tenantGuard('settings'), async (req, res) => {
+    res.json({ pagos: await listPayments(deps.db, tenantOf(res), ZPaymentsQuerySchema.parse({ estado: 'todos', ...req.query })) });
+  });
+  router.put('/tenants/:tenantId/payments', auth, tenantGuard('settings'), async (req, res) => {
+    const body = ZPaymentsSettingsUpdateSchema.parse(req.body);
+    const view = await updatePaymentsSettings(settingsDeps, tenantOf(res), body);
+    deps.logger.info({ tenantId: tenantOf(res), by: identityOf(res).uid, enabled: view.enabled, efectivo: view.efectivo, changed: Object.keys(body) }, 'payment settings changed');
+    res.json(view);
+  });
+  router.post('/tenants/:tenantId/payments/:gateway/test', auth, tenantGuard('settings'), async (req, res) => {
+    const gateway = String(req.params.gateway);
+    if (!isGatewayId(gateway)) throw new AppError(ErrorCode.UNKNOWN_GATEWAY, { userMessage: `pasarela desconocida "${gateway.slice(0, 20)}"; usa wompi, bold, payu o sandbox` });
+    res.json(await testGatewayCredentials(settingsDeps, tenantOf(res), gateway));
+  });
+
+  router.get('/tenants/:tenantId/menu', auth, tenantGuard('settings'), async (_req, res) => {
+    res.json(await getMenu(deps.db, tenantOf(res)));
+  });
+  router.put('/tenants/:tenantId/menu', auth, tenantGuard('settings'), async (req, res) => {
+    const body = ZMenuUpdateSchema.parse(req.body);
+    res.json(await replaceMenu(deps, tenantOf(res), body));
+  });
+
+  router.get('/tenants/:tenantId/orders', auth, tenantGuard('orders'), async (req, res) => {
+    res.json({ pedidos: await listOrders(deps.db, tenantOf(res), ZOrdersQuerySchema.parse(req.query), deps.now()) });
+  });
+  router.get('/tenants/:tenantId/orders/stream', authenticate(deps.verifier, { allowQueryToken: true }), tenantGuard('orders'), (req, res) => {
+    streamOrders(deps, req, res, tenantOf(res));
+  });
+  router.patch('/tenants/:tenantId/orders/:orderKey', auth, tenantGuard('orders'), async (req, res) => {
+    const body = ZOrderStatusUpdateSchema.parse(req.body);
+    const orderKey = String(req.params.orderKey);
+    if (!/^[A-Za-z0-9_-]{1,120}$/.test(orderKey)) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'no existe ese pedido' });
+    const { order, from } = await changeOrderStatus(
+      { db: deps.db, logger: deps.logger, now: deps.now, outbox: deps.outbox },
+      { tenantId: tenantOf(res), orderKey, estado: body.estado, by: identityOf(res).uid },
+    );
+    res.json({ pedido: { ...order, key: orderKey }, estadoAnterior: from });
+  });
+
+  router.get('/tenants/:tenantId/alerts', auth, tenantGuard('settings'), async (_req, res) => {
+    res.json(await listAlerts(deps.db, tenantOf(res)));
+  });
+
+  return router;
+}
+
+/**
+ * Server-sent events for the kitchen board: every recent order once, then `event: listo`, then
+ * each change, as `event: pedido` / `event: eliminado`. The stream ends when the ID token expires
+ * (`event: expirado`), so the page signs in again with a fresh token.
+ */
+function streamOrders(deps: AdminDeps, req: Request, res: Response, tenantId: string): void {
+  const identity = identityOf(res);
+  res.status(200);
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  res.setHeader('Connection', 'keep-alive');
+  // Nginx and similar proxies buffer responses unless told not to.
+  res.setHeader('X-Accel-Buffering', 'no');
+  res.flushHeaders();
+  res.write('retry: 3000\n\n');
+
+  let open = true;
+  const write = (event: string, data: unknown) => {
+    if (open) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+  const finish = () => {
+    if (!open) return;
+    open = false;
+    clearInterval(heartbeat);
+    clearTimeout(expiry);
+    unsubscribe();
+    res.end();
+  };
+  const heartbeat = setInterval(() => open && res.write(': ping\n\n'), STREAM_HEARTBEAT_MS);
+  const expiry = setTimeout(
+    () => {
+      write('expirado', { mensaje: 'la sesión venció; inicia sesión de nuevo' });
+      finish();
+    },
+    Math.max(0, Math.min(MAX_TIMER_MS, identity.expiresAtMs - deps.now())),
+  );
+  const unsubscribe = deps.kitchenFeed.subscribe(
+    tenantId,
+    (event: KitchenEvent) => {
+      if (event.type === 'order') write('pedido', event.order);
+      else if (event.type === 'removed') write('eliminado', { key: event.key });
+      else write('listo', {});
+    },
+    finish,
+  );
+  req.on('close', finish);
+}

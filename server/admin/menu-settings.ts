@@ -1,0 +1,71 @@
+import type { Database } from 'firebase-admin/database';
+import { z } from 'zod';
+import { readValue, withTimeout } from '../db/firebase';
+import { paths } from '../db/paths';
+import { ZMenuItemRecordSchema } from '../db/records';
+import { menuItemKey } from '../tenants/import-tenant';
+import type { TenantStore } from '../tenants/tenant-store';
+
+/**
+ * The owner's menu: the whole list is replaced on save, with the tenant file's rules (a short
+ * `numero` each, unique; whole pesos). Keys derive from `numero` as the import does, so a
+ * later `npm run tenant -- import` updates the same items.
+ */
+export const ZMenuItemInputSchema = z
+  .object({
+    numero: z.union([z.string(), z.number()]).transform(String).pipe(z.string().trim().regex(/^[A-Za-z0-9-]{1,10}$/, 'un código corto como "1" o "12"')),
+    nombre: z.string().trim().min(1).max(60),
+    precio: z.number().int('en pesos enteros, sin decimales').positive().max(10_000_000),
+    categoria: z.string().trim().max(40).optional().transform((s) => (s ? s : undefined)),
+    disponible: z.boolean().default(true),
+  })
+  .strict();
+
+export const ZMenuUpdateSchema = z
+  .object({ items: z.array(ZMenuItemInputSchema).min(1, 'el menú necesita al menos un producto').max(300) })
+  .strict()
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.items.forEach((item, i) => {
+      if (seen.has(item.numero)) ctx.addIssue({ code: 'custom', path: ['items', i, 'numero'], message: `el número "${item.numero}" está repetido` });
+      seen.add(item.numero);
+    });
+  });
+export type TMenuUpdate = z.infer<typeof ZMenuUpdateSchema>;
+
+export interface MenuItemView {
+  itemId: string;
+  numero: string;
+  nombre: string;
+  precio: number;
+  categoria: string | null;
+  disponible: boolean;
+}
+
+const byNumero = (a: MenuItemView, b: MenuItemView) => {
+  const an = Number(a.numero);
+  const bn = Number(b.numero);
+  return Number.isFinite(an) && Number.isFinite(bn) ? an - bn : a.numero.localeCompare(b.numero);
+};
+
+export async function getMenu(db: Database, tenantId: string): Promise<{ items: MenuItemView[] }> {
+  const raw = (await readValue<Record<string, unknown>>(db, paths.menu(tenantId))) ?? {};
+  const items: MenuItemView[] = [];
+  for (const [itemId, value] of Object.entries(raw)) {
+    const parsed = ZMenuItemRecordSchema.safeParse(value);
+    if (parsed.success) items.push({ itemId, ...parsed.data, categoria: parsed.data.categoria ?? null });
+  }
+  return { items: items.sort(byNumero) };
+}
+
+export async function replaceMenu(deps: { db: Database; tenants: TenantStore }, tenantId: string, body: TMenuUpdate): Promise<{ items: MenuItemView[] }> {
+  const menu = Object.fromEntries(
+    body.items.map((item) => [
+      menuItemKey(item.numero),
+      { numero: item.numero, nombre: item.nombre, precio: item.precio, categoria: item.categoria ?? null, disponible: item.disponible },
+    ]),
+  );
+  await withTimeout(deps.db.ref().update({ [paths.menu(tenantId)]: menu }), 'menu');
+  deps.tenants.invalidate(tenantId);
+  return getMenu(deps.db, tenantId);
+}

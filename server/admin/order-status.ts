@@ -1,0 +1,139 @@
+import type { Database } from 'firebase-admin/database';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { orderDelivered, orderOnTheWay } from '../conversation/messages.es-CO';
+import type { Reply } from '../conversation/types';
+import { readValue, withTimeout } from '../db/firebase';
+import { keyFor, paths } from '../db/paths';
+import { ORDER_STATES, ZOrderRecordSchema, type TOrderRecord } from '../db/records';
+import { AppError, ErrorCode } from '../errors';
+import { deliverMessages, queueMessages, type OutboxDeps } from '../orders/outbox';
+
+export type OrderState = (typeof ORDER_STATES)[number];
+
+/**
+ * Where the kitchen may move an order. Forward only; `entregado` and `cancelado` are final.
+ * database.rules.json encodes the same table for clients that write `estado` directly.
+ */
+export const ORDER_TRANSITIONS: Record<OrderState, readonly OrderState[]> = {
+  pendiente: ['en_preparacion', 'cancelado'],
+  en_preparacion: ['en_camino', 'cancelado'],
+  en_camino: ['entregado'],
+  entregado: [],
+  cancelado: [],
+};
+
+export function canMoveOrder(from: OrderState, to: OrderState): boolean {
+  return ORDER_TRANSITIONS[from].includes(to);
+}
+
+export const ZOrderStatusUpdateSchema = z
+  .object({ estado: z.enum(['en_preparacion', 'en_camino', 'entregado', 'cancelado']) })
+  .strict();
+
+/** States that tell the customer on WhatsApp, and what they say. */
+const CUSTOMER_NOTICES: Partial<Record<OrderState, (order: TOrderRecord) => Reply>> = {
+  en_camino: (order) => orderOnTheWay({ pedidoId: order.id }),
+  entregado: (order) => orderDelivered({ pedidoId: order.id }),
+};
+
+/** One outbox id per (order, estado): a repeated notice rewrites the same entry instead of adding one. */
+export function statusNoticeId(orderKey: string, estado: OrderState): string {
+  const readable = `estado-${estado}-${orderKey}`;
+  return readable.length <= 120 ? readable : `estado-${estado}-${keyFor(orderKey)}`;
+}
+
+export interface ChangeOrderStatusDeps {
+  db: Database;
+  logger: Logger;
+  now: () => number;
+  outbox: OutboxDeps;
+}
+
+export interface ChangeOrderStatusInput {
+  tenantId: string;
+  orderKey: string;
+  estado: OrderState;
+  /** Who pressed the button (uid), kept on the order for support. */
+  by: string;
+}
+
+type Attempt = { kind: 'missing' } | { kind: 'moved'; from: OrderState } | { kind: 'refused'; from: OrderState } | { kind: 'unreadable' };
+
+/**
+ * Moves an order with one RTDB transaction, so two tablets pressing at once cannot both win
+ * and a direct client write in between is seen. After commit, `en_camino` and `entregado`
+ * queue a WhatsApp notice in the outbox and deliver it.
+ */
+export async function changeOrderStatus(deps: ChangeOrderStatusDeps, input: ChangeOrderStatusInput): Promise<{ order: TOrderRecord; from: OrderState }> {
+  const path = paths.order(input.tenantId, input.orderKey);
+  const now = deps.now();
+  let attempt: Attempt = { kind: 'missing' };
+  const tx = await withTimeout(
+    deps.db.ref(path).transaction((current: Record<string, unknown> | null) => {
+      // The first call may see null only because nothing is cached yet: returning null lets
+      // the server answer with the real value (a missing order stays missing).
+      if (current === null) {
+        attempt = { kind: 'missing' };
+        return null;
+      }
+      const from = current.estado;
+      if (typeof from !== 'string' || !(ORDER_STATES as readonly string[]).includes(from)) {
+        attempt = { kind: 'unreadable' };
+        return undefined;
+      }
+      if (!canMoveOrder(from as OrderState, input.estado)) {
+        attempt = { kind: 'refused', from: from as OrderState };
+        return undefined;
+      }
+      attempt = { kind: 'moved', from: from as OrderState };
+      const history = (current.historialEstados as Record<string, unknown> | undefined) ?? {};
+      return { ...current, estado: input.estado, estadoActualizado: now, estadoActualizadoPor: input.by, historialEstados: { ...history, [input.estado]: now } };
+    }),
+    `order status ${input.orderKey}`,
+  );
+  const result = attempt as Attempt;
+  if (result.kind === 'missing' || !tx.snapshot.exists()) {
+    throw new AppError(ErrorCode.NOT_FOUND, { userMessage: `no existe el pedido ${input.orderKey}` });
+  }
+  if (result.kind === 'unreadable') throw new AppError(ErrorCode.CONFLICT, { userMessage: 'el pedido tiene un estado desconocido; revísalo en la base de datos' });
+  if (result.kind === 'refused' || !tx.committed) {
+    const from = result.kind === 'refused' ? result.from : (tx.snapshot.child('estado').val() as OrderState);
+    if (from === input.estado) await repairMissingNotice(deps, input, tx.snapshot.val());
+    throw new AppError(ErrorCode.CONFLICT, {
+      userMessage: `el pedido está "${from}" y no puede pasar a "${input.estado}"`,
+      details: { estadoActual: from, permitidos: ORDER_TRANSITIONS[from] ?? [] },
+    });
+  }
+  const order = ZOrderRecordSchema.parse(tx.snapshot.val());
+  deps.logger.info({ tenantId: input.tenantId, orderKey: input.orderKey, pedidoId: order.id, from: result.from, to: input.estado }, 'order status changed');
+  await notifyCustomer(deps, input, order, now);
+  return { order, from: result.from };
+}
+
+async function notifyCustomer(deps: ChangeOrderStatusDeps, input: ChangeOrderStatusInput, order: TOrderRecord, now: number): Promise<void> {
+  const build = CUSTOMER_NOTICES[input.estado];
+  if (!build) return;
+  const { queued, update } = queueMessages(
+    [{ outboxId: statusNoticeId(input.orderKey, input.estado), tenantId: input.tenantId, to: order.cliente, kind: 'estado_pedido', reply: build(order) }],
+    now,
+  );
+  // The state change is already committed; if this write fails, a repeated request finds the
+  // notice missing and queues it (repairMissingNotice), so the customer is still told.
+  await withTimeout(deps.db.ref().update(update), 'order status notice');
+  await deliverMessages(deps.outbox, queued);
+}
+
+/**
+ * The same state was asked for again (a second tablet, or a retry after a crash between the
+ * commit and the notice): queue the notice only if it was never written.
+ */
+async function repairMissingNotice(deps: ChangeOrderStatusDeps, input: ChangeOrderStatusInput, raw: unknown): Promise<void> {
+  if (!CUSTOMER_NOTICES[input.estado]) return;
+  const order = ZOrderRecordSchema.safeParse(raw);
+  if (!order.success) return;
+  const existing = await readValue(deps.db, paths.outboxMessage(statusNoticeId(input.orderKey, input.estado)));
+  if (existing !== null) return;
+  deps.logger.warn({ tenantId: input.tenantId, orderKey: input.orderKey, estado: input.estado }, 'status notice was missing; queueing it now');
+  await notifyCustomer(deps, input, order.data, deps.now());
+}

@@ -1,0 +1,159 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectDatabase } from '../../server/db/firebase';
+import { freePort } from '../helpers/harness';
+
+/**
+ * `npm start` as a newcomer runs it: the real entry point in its own process (through tsx, as
+ * the start script does), with a temporary data folder and free ports, no .env and no Firebase
+ * variables, so it takes the embedded default.
+ */
+const ROOT = join(__dirname, '..', '..');
+const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+const MAIN = join(ROOT, 'server', 'main.ts');
+const START_TIMEOUT_MS = 25_000;
+
+interface Started {
+  child: ChildProcess;
+  output(): string;
+  errors(): string;
+  exited: Promise<number | null>;
+  /** Resolves once the start banner is out; rejects with the output if the process ends first. */
+  ready: Promise<void>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+describe('npm start on the embedded default', () => {
+  let dir: string;
+  let ports: { PORT: string; EMBEDDED_DATABASE_PORT: string };
+  const running = new Set<Started>();
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pedidos-start-'));
+    ports = { PORT: String(await freePort()), EMBEDDED_DATABASE_PORT: String(await freePort()) };
+  });
+  afterEach(async () => {
+    await Promise.all([...running].map((s) => s.stop('SIGKILL')));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function start(extraEnv: Record<string, string> = {}): Started {
+    // Only what a shell would have: no .env (cwd is the temp folder), no Firebase variables.
+    const child = spawn(process.execPath, [TSX_CLI, MAIN], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: dir, LOG_LEVEL: 'warn', DATA_DIR: join(dir, '.data'), ...ports, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: tsx runs the server in a child, and a forced stop must reach both.
+      detached: true,
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start banner within ${START_TIMEOUT_MS} ms:\n${out}\n${err}`)), START_TIMEOUT_MS);
+      child.stdout!.on('data', () => {
+        if (/^ {2}orders: /m.test(out)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`exited with ${code} before starting:\n${out}\n${err}`));
+      });
+    });
+    ready.catch(() => undefined);
+    const started: Started = {
+      child,
+      output: () => out,
+      errors: () => err,
+      exited,
+      ready,
+      async stop(signal = 'SIGTERM') {
+        if (child.exitCode === null && child.signalCode === null) {
+          if (signal === 'SIGKILL') process.kill(-child.pid!, 'SIGKILL');
+          else child.kill(signal);
+        }
+        const code = await exited;
+        running.delete(started);
+        return code;
+      },
+    };
+    running.add(started);
+    return started;
+  }
+
+  const get = async (url: string) => {
+    const res = await fetch(url);
+    return { status: res.status, text: await res.text() };
+  };
+  const dbGet = async (path: string) => JSON.parse((await get(`http://127.0.0.1:${ports.EMBEDDED_DATABASE_PORT}/${path}.json`)).text);
+  const occupy = async (port: string): Promise<Server> => {
+    const server = createServer();
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(Number(port), resolve));
+    return server;
+  };
+
+  it('creates the demo restaurant, prints the URLs, and keeps orders across a restart', async () => {
+    const first = start();
+    await first.ready;
+    const base = `http://localhost:${ports.PORT}`;
+    expect(first.output()).toContain(`Server listening on ${base}`);
+    expect(first.output()).toContain(`  WhatsApp webhook: ${base}/api/webhooks/whatsapp`);
+    expect(first.output()).toContain(`  simulator: ${base}/simulator`);
+    expect(first.output()).not.toContain('NOTE:');
+    expect(await dbGet('tenants/demo/restaurant')).toMatchObject({ name: 'La Hamburguesería de la 80' });
+    const simulator = await get(`${base}/simulator`);
+    expect(simulator.status).toBe(200);
+    expect(simulator.text).toContain('La Hamburguesería de la 80');
+    const secrets = readFileSync(join(dir, '.data', 'demo-secrets.json'), 'utf8');
+
+    // An order, written as the app writes one: through the Admin SDK.
+    const writer = connectDatabase({ url: `http://127.0.0.1:${ports.EMBEDDED_DATABASE_PORT}?ns=demo-pedidos`, projectId: 'demo-pedidos', name: 'start-test' });
+    await writer.db.ref('tenants/demo/pedidos/-reinicio').set({ id: '4242', total: 33000, estado: 'pendiente' });
+    await writer.close();
+    expect(await first.stop('SIGTERM')).toBe(0);
+
+    const second = start();
+    await second.ready;
+    expect(await dbGet('tenants/demo/pedidos')).toEqual({ '-reinicio': { id: '4242', total: 33000, estado: 'pendiente' } });
+    expect(readFileSync(join(dir, '.data', 'demo-secrets.json'), 'utf8')).toBe(secrets);
+    expect(await second.stop('SIGTERM')).toBe(0);
+  }, 60_000);
+
+  it('exits with a clear message naming PORT when the port is taken', async () => {
+    const blocker = await occupy(ports.PORT);
+    try {
+      const app = start();
+      expect(await app.exited).not.toBe(0);
+      expect(app.errors()).toContain(`port ${ports.PORT} is already in use`);
+      expect(app.errors()).toContain('PORT=<port> npm start');
+    } finally {
+      blocker.close();
+    }
+  }, 30_000);
+
+  it('keeps a corrupt data file aside, starts fresh and says so with the URLs', async () => {
+    const dataDir = join(dir, '.data');
+    const first = start();
+    await first.ready;
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const broken = '{"tenants": {"demo": {"pedidos": ';
+    writeFileSync(join(dataDir, 'database.json'), broken);
+
+    const app = start();
+    await app.ready;
+    const kept = readdirSync(dataDir).filter((f) => f.startsWith('database.json.corrupt-'));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(dataDir, kept[0]!), 'utf8')).toBe(broken);
+    expect(app.output()).toMatch(/NOTE: The data file .*database\.json could not be read; it was kept as .*database\.json\.corrupt-.* and the database starts empty\./);
+    expect(await dbGet('tenants/demo/restaurant')).toMatchObject({ name: 'La Hamburguesería de la 80' });
+    expect(existsSync(join(dataDir, 'demo-secrets.json'))).toBe(true);
+    expect(await app.stop('SIGTERM')).toBe(0);
+  }, 60_000);
+});
