@@ -70,6 +70,8 @@ async function main(): Promise<void> {
     `Server listening on ${publicBaseUrl}`,
     `  database: ${embedded ? `embedded RTDB at ${embedded.emulatorHost}, data in ${join(config.DATA_DIR, 'database.json')}` : databaseUrl}`,
     `  WhatsApp webhook: ${publicBaseUrl}/api/webhooks/whatsapp`,
+    `  kitchen board: ${publicBaseUrl}/kitchen · owner settings: ${publicBaseUrl}/admin (users: npm run user -- create)`,
+    `  metrics: ${publicBaseUrl}/metrics`,
   ];
   if (demoSecrets) {
     lines.push(

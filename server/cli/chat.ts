@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import axios from 'axios';
 import { DEMO_PHONE_NUMBER_ID } from '../demo/demo-setup';
+import { simulatedWebhookBody, type TSimulatorSend } from '../web/simulator';
 import { signMetaBody } from '../whatsapp/signature';
 import { die, loadCliEnv } from './cli-env';
 
@@ -32,25 +33,14 @@ async function main(): Promise<void> {
   let after = 0;
   let options: Option[] = [];
 
-  const post = async (message: Record<string, unknown>) => {
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: 'chat-cli',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '573001112233', phone_number_id: phoneNumberId },
-                contacts: [{ profile: { name: 'Cliente de prueba' }, wa_id: waId }],
-                messages: [{ from: waId, id: `wamid.CLI_${randomUUID().replace(/-/g, '')}`, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
-              },
-            },
-          ],
-        },
-      ],
+  const post = async (message: Pick<TSimulatorSend, 'text' | 'choice'>) => {
+    const body = simulatedWebhookBody({
+      waId,
+      ...message,
+      phoneNumberId,
+      displayPhoneNumber: '573001112233',
+      messageId: `wamid.CLI_${randomUUID().replace(/-/g, '')}`,
+      now: new Date(),
     });
     const res = await axios.post(`${base}/api/webhooks/whatsapp`, body, {
       headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, appSecret) },
@@ -101,8 +91,8 @@ async function main(): Promise<void> {
     const tap = /^!([br]\d+)$/.exec(text);
     const option = tap ? options.find((o) => o.code === tap[1]) : undefined;
     if (tap && !option) process.stdout.write('  (no such option)\n');
-    else if (option) await post({ type: 'interactive', interactive: { type: option.kind, [option.kind]: { id: option.id, title: option.title } } });
-    else if (text) await post({ type: 'text', text: { body: text } });
+    else if (option) await post({ choice: { id: option.id, title: option.title, kind: option.kind } });
+    else if (text) await post({ text });
     setTimeout(() => rl.prompt(), 900);
   });
   rl.on('close', () => {

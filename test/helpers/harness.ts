@@ -57,6 +57,8 @@ export interface Harness {
   read<T = unknown>(path: string): Promise<T | null>;
   /** Waits for background work (message processing) to finish. */
   settle(): Promise<void>;
+  /** Another server instance on the same database and Graph server (its own connection); close it yourself. */
+  anotherInstance(): Promise<{ runtime: Runtime; url: string }>;
   close(options?: { keepDatabase?: boolean }): Promise<void>;
 }
 
@@ -166,6 +168,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return ((await assertions.db.ref(path).once('value')).val() as T | null) ?? null;
     },
     settle: () => runtime.whatsapp.drain(),
+    async anotherInstance() {
+      const other = createRuntime({
+        config,
+        logger,
+        databaseUrl: config.database.url!,
+        appSecret: TEST_APP_SECRET,
+        verifyToken: TEST_VERIFY_TOKEN,
+        secretsKey: config.SECRETS_KEY!,
+        graphBaseUrl: graph.url,
+        publicBaseUrl: config.PUBLIC_BASE_URL!,
+      });
+      return { runtime: other, url: `http://127.0.0.1:${await other.listen(0, '127.0.0.1')}` };
+    },
     async close(opts = {}) {
       await runtime.close();
       await assertions.close();

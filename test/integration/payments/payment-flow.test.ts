@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createRuntime, type Runtime } from '../../../server/runtime';
-import { silentLogger } from '../../../server/observability/logger';
-import { startHarness, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type Harness } from '../../helpers/harness';
+import type { Runtime } from '../../../server/runtime';
+import { startHarness, type Harness } from '../../helpers/harness';
 import { chooseMethod, orderUpToMethods as orderUpToMethodsVia, ordersOf } from '../../helpers/ordering';
 import { startBoldServer, type BoldServer } from '../../servers/bold-server';
 import { startPayuServer, type PayuServer } from '../../servers/payu-server';
@@ -174,18 +173,9 @@ describe('paying for a WhatsApp order through Wompi, Bold, PayU or cash', () => 
     const extra: Runtime[] = [];
     const urls = [h.baseUrl];
     for (let i = 0; i < 3; i++) {
-      const r = createRuntime({
-        config: h.config,
-        logger: silentLogger,
-        databaseUrl: h.config.database.url!,
-        appSecret: TEST_APP_SECRET,
-        verifyToken: TEST_VERIFY_TOKEN,
-        secretsKey: h.config.SECRETS_KEY!,
-        graphBaseUrl: h.graph.url,
-        publicBaseUrl: h.config.PUBLIC_BASE_URL!,
-      });
-      urls.push(`http://127.0.0.1:${await r.listen(0, '127.0.0.1')}`);
-      extra.push(r);
+      const other = await h.anotherInstance();
+      urls.push(other.url);
+      extra.push(other.runtime);
     }
     try {
       const signed = wompiEvent(reference, 'APPROVED', 3300000, { transactionId: '5555-1700000000-77777' });

@@ -1,6 +1,4 @@
-import { createRuntime } from '../../../server/runtime';
-import { silentLogger } from '../../../server/observability/logger';
-import { startHarness, TEST_APP_SECRET, TEST_VERIFY_TOKEN, type Harness } from '../../helpers/harness';
+import { startHarness, TEST_APP_SECRET, type Harness } from '../../helpers/harness';
 import { changeFor, newWamid, webhookBody } from '../../helpers/whatsapp-payloads';
 
 describe('ordering over WhatsApp with payments off', () => {
@@ -75,22 +73,12 @@ describe('ordering over WhatsApp with payments off', () => {
     await h.say(pn, waId, '2 x 1');
     await h.say(pn, waId, 'confirmar');
     await h.say(pn, waId, 'Carrera 7 # 45-10, Chapinero');
-    const second = createRuntime({
-      config: h.config,
-      logger: silentLogger,
-      databaseUrl: h.config.database.url!,
-      appSecret: TEST_APP_SECRET,
-      verifyToken: TEST_VERIFY_TOKEN,
-      secretsKey: h.config.SECRETS_KEY!,
-      graphBaseUrl: h.graph.url,
-      publicBaseUrl: h.config.PUBLIC_BASE_URL!,
-    });
-    const port = await second.listen(0, '127.0.0.1');
+    const { runtime: second, url: secondUrl } = await h.anotherInstance();
     try {
       const body = JSON.stringify(webhookBody([changeFor(pn, [{ waId, text: '3001234570', id: newWamid() }])]));
       const { signMetaBody } = await import('../../../server/whatsapp/signature');
       const headers = { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(body, TEST_APP_SECRET) };
-      const targets = [h.baseUrl, `http://127.0.0.1:${port}`, h.baseUrl, `http://127.0.0.1:${port}`];
+      const targets = [h.baseUrl, secondUrl, h.baseUrl, secondUrl];
       const results = await Promise.all(targets.map((url) => fetch(`${url}/api/webhooks/whatsapp`, { method: 'POST', headers, body })));
       expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
       await h.settle();
