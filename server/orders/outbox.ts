@@ -64,9 +64,10 @@ export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const RETRY_BASE_MS = 30_000;
 /**
  * The sweep leaves a new message alone this long: the writer delivers it right away, and a
- * sweep racing that delivery would send it twice.
+ * sweep racing that delivery would send it twice. Longer than the slowest direct delivery
+ * (GRAPH_MAX_ATTEMPTS × GRAPH_TIMEOUT_MS plus backoff ≈ 31 s).
  */
-export const OUTBOX_SWEEP_GRACE_MS = 30_000;
+export const OUTBOX_SWEEP_GRACE_MS = 60_000;
 const RETRY_CAP_MS = 30 * 60 * 1000;
 
 export interface QueuedMessage {
