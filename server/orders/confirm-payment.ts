@@ -99,7 +99,9 @@ export async function confirmPayment(
     return { outcome: 'none', queued: [] };
   }
   const record = ZPaymentRecordSchema.parse(stored);
-  await audit(deps.db, tenantId, result, source, eventName(decision, result), now);
+  // The audit line goes out alongside the follow-up work (one round trip less on the
+  // webhook's path) and is awaited before answering: a failure still means 5xx and a retry.
+  const audited = audit(deps.db, tenantId, result, source, eventName(decision, result), now);
   if (tx.committed && previous !== record.estado) {
     log.info({ from: previous, to: record.estado, status: result.status }, 'payment state changed');
     deps.metrics?.paymentsSettled.inc({ estado: record.estado, source, gateway: record.gateway });
@@ -108,22 +110,27 @@ export async function confirmPayment(
     log.info({ status: result.status, estado: record.estado, reason }, 'payment result changed nothing');
   }
 
-  switch (decision as PaymentDecision) {
-    case 'approve': {
-      const outcome = await approve(deps, tenantId, record, now, log);
-      // Only when this call wrote the order (it queued its confirmation): duplicates are not timed.
-      if (outcome.queued.length > 0) deps.metrics?.webhookToOrder.observe({ gateway: record.gateway, source }, (Date.now() - receivedAt) / 1000);
-      return outcome;
-    }
-    case 'reject':
-      return { outcome: 'reject', estado: record.estado, queued: await reject(deps, tenantId, record, result, now) };
-    case 'fraud':
-      if (tx.committed && previous !== 'fraude_detectado') {
-        log.error({ montoEsperado: record.montoEsperado, montoRecibido: record.montoRecibido, moneda: record.monedaRecibida }, 'FRAUD: paid amount or currency does not match the order; no order created');
+  const [outcome] = await Promise.all([followUp(), audited]);
+  return outcome;
+
+  async function followUp(): Promise<ConfirmPaymentOutcome> {
+    switch (decision as PaymentDecision) {
+      case 'approve': {
+        const approved = await approve(deps, tenantId, record, now, log);
+        // Only when this call wrote the order (it queued its confirmation): duplicates are not timed.
+        if (approved.queued.length > 0) deps.metrics?.webhookToOrder.observe({ gateway: record.gateway, source }, (Date.now() - receivedAt) / 1000);
+        return approved;
       }
-      return { outcome: 'fraud', estado: record.estado, queued: await flagFraud(deps, tenantId, record, now) };
-    default:
-      return { outcome: 'none', estado: record.estado, queued: [] };
+      case 'reject':
+        return { outcome: 'reject', estado: record.estado, queued: await reject(deps, tenantId, record, result, now) };
+      case 'fraud':
+        if (tx.committed && previous !== 'fraude_detectado') {
+          log.error({ montoEsperado: record.montoEsperado, montoRecibido: record.montoRecibido, moneda: record.monedaRecibida }, 'FRAUD: paid amount or currency does not match the order; no order created');
+        }
+        return { outcome: 'fraud', estado: record.estado, queued: await flagFraud(deps, tenantId, record, now) };
+      default:
+        return { outcome: 'none', estado: record.estado, queued: [] };
+    }
   }
 }
 
