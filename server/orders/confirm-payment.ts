@@ -12,7 +12,7 @@ import type { FaultInjector } from '../faults';
 import type { Metrics } from '../observability/metrics';
 import type { TenantStore } from '../tenants/tenant-store';
 import { advancePayment, type PaymentDecision } from './advance-payment';
-import { createOrderOnce } from './create-order';
+import { createClaimedOrder, createOrderOnce, ORDER_LEASE_MS } from './create-order';
 import { queueMessages, type QueuedMessage } from './outbox';
 
 /** Where a result came from; kept in the audit log. */
@@ -116,7 +116,9 @@ export async function confirmPayment(
   async function followUp(): Promise<ConfirmPaymentOutcome> {
     switch (decision as PaymentDecision) {
       case 'approve': {
-        const approved = await approve(deps, tenantId, record, now, log);
+        // The one call whose transaction moved the payment to completado writes the order.
+        const claimed = tx.committed && previous !== 'completado' && record.estado === 'completado';
+        const approved = await approve(deps, tenantId, record, now, log, claimed);
         // Only when this call wrote the order (it queued its confirmation): duplicates are not timed.
         if (approved.queued.length > 0) deps.metrics?.webhookToOrder.observe({ gateway: record.gateway, source }, (Date.now() - receivedAt) / 1000);
         return approved;
@@ -136,7 +138,7 @@ export async function confirmPayment(
 
 /** Makes sure a `completado` payment has its order (the reconciler's repair after a crash). */
 export function ensurePaidOrder(deps: ConfirmPaymentDeps, tenantId: string, record: TPaymentRecord): Promise<ConfirmPaymentOutcome> {
-  return approve(deps, tenantId, record, deps.now(), deps.logger.child({ tenantId, reference: record.referencia, source: 'reconciler' }));
+  return approve(deps, tenantId, record, deps.now(), deps.logger.child({ tenantId, reference: record.referencia, source: 'reconciler' }), false);
 }
 
 async function approve(
@@ -145,7 +147,19 @@ async function approve(
   record: TPaymentRecord,
   now: number,
   log: Logger,
+  claimed: boolean,
 ): Promise<ConfirmPaymentOutcome> {
+  if (!claimed) {
+    const existing = await readValue<{ id?: string }>(deps.db, paths.order(tenantId, orderKeyForPayment(record.referencia)));
+    if (existing) return { outcome: 'approve', estado: record.estado, pedidoId: existing.id, queued: [] };
+    // Whoever completed the payment may still be writing its order; only once that window
+    // has passed (it crashed) does anyone else write it. Until then the payment stays in
+    // pendingPayments, so the reconciler finishes it.
+    if (now - (record.fechaPago ?? 0) < ORDER_LEASE_MS) {
+      log.info('order of this payment is being written by the caller that completed it');
+      return { outcome: 'approve', estado: record.estado, queued: [] };
+    }
+  }
   const tenant = await deps.tenants.getTenant(tenantId);
   if (record.reemplazadaPor?.startsWith('efectivo')) {
     // The customer switched to cash and that order exists; a late payment of the old link
@@ -165,7 +179,7 @@ async function approve(
     return { outcome: 'approve', estado: record.estado, queued: [] };
   }
   const orderKey = orderKeyForPayment(record.referencia);
-  const result = await createOrderOnce(deps.db, {
+  const result = await (claimed ? createClaimedOrder : createOrderOnce)(deps.db, {
     tenantId,
     restaurantName: tenant?.restaurant.name ?? tenantId,
     orderKey,

@@ -62,52 +62,68 @@ export async function createOrderOnce(db: Database, input: CreateOrderInput): Pr
   try {
     const again = await readValue<TOrderRecord>(db, orderPath);
     if (again) return { order: again, created: false, queued: [] };
-
-    const counter = await withTimeout(
-      db.ref(paths.orderCounter(input.tenantId)).transaction((n: number | null) => (typeof n === 'number' ? n + 1 : FIRST_ORDER_NUMBER)),
-      'order counter',
-    );
-    const order: TOrderRecord = {
-      id: String(counter.snapshot.val()),
-      tenantId: input.tenantId,
-      cliente: input.cliente,
-      telefono: input.cliente,
-      telefonoContacto: input.draft.telefonoContacto,
-      direccion: input.draft.direccion,
-      ...(input.draft.ubicacion ? { ubicacion: input.draft.ubicacion } : {}),
-      items: input.draft.items,
-      total: input.draft.total,
-      estado: 'pendiente',
-      timestamp: input.now,
-      fecha: new Date(input.now).toISOString(),
-      fuente: 'whatsapp',
-      restaurante: input.restaurantName,
-      ...(input.nombreCliente ? { nombreCliente: input.nombreCliente } : {}),
-      pago: input.pago,
-    };
-    const { queued, update } = queueMessages(
-      input.notify(order).map((m, i) => ({
-        outboxId: `pedido-${input.orderKey}-${i}`,
-        tenantId: input.tenantId,
-        to: input.cliente,
-        kind: m.kind,
-        reply: m.reply,
-      })),
-      input.now,
-    );
-    await withTimeout(
-      db.ref().update({
-        ...update,
-        ...(input.alsoWrite?.(order) ?? {}),
-        [orderPath]: order,
-        [`${paths.stats(input.tenantId)}/pedidos`]: ServerValue.increment(1),
-        [`${paths.stats(input.tenantId)}/ingresos`]: ServerValue.increment(order.total),
-      }),
-      'create order',
-    );
-    await input.faults?.at('after-order-write');
-    return { order, created: true, queued };
+    return await writeOrder(db, input);
   } finally {
     await releaseLease(db, { name: lease, owner }).catch(() => undefined);
   }
+}
+
+/**
+ * Creates the order of a payment whose transaction this caller alone moved to `completado`:
+ * that commit already decided that exactly one caller writes this order, so no lease and no
+ * reads are needed. Every other caller (duplicates, the reconciler's repair) goes through
+ * `createOrderOnce`.
+ */
+export function createClaimedOrder(db: Database, input: CreateOrderInput): Promise<CreateOrderResult> {
+  return writeOrder(db, input);
+}
+
+/** The order number, then the order, its stats and its messages in one atomic update. */
+async function writeOrder(db: Database, input: CreateOrderInput): Promise<CreateOrderResult> {
+  const orderPath = paths.order(input.tenantId, input.orderKey);
+
+  const counter = await withTimeout(
+    db.ref(paths.orderCounter(input.tenantId)).transaction((n: number | null) => (typeof n === 'number' ? n + 1 : FIRST_ORDER_NUMBER)),
+    'order counter',
+  );
+  const order: TOrderRecord = {
+    id: String(counter.snapshot.val()),
+    tenantId: input.tenantId,
+    cliente: input.cliente,
+    telefono: input.cliente,
+    telefonoContacto: input.draft.telefonoContacto,
+    direccion: input.draft.direccion,
+    ...(input.draft.ubicacion ? { ubicacion: input.draft.ubicacion } : {}),
+    items: input.draft.items,
+    total: input.draft.total,
+    estado: 'pendiente',
+    timestamp: input.now,
+    fecha: new Date(input.now).toISOString(),
+    fuente: 'whatsapp',
+    restaurante: input.restaurantName,
+    ...(input.nombreCliente ? { nombreCliente: input.nombreCliente } : {}),
+    pago: input.pago,
+  };
+  const { queued, update } = queueMessages(
+    input.notify(order).map((m, i) => ({
+      outboxId: `pedido-${input.orderKey}-${i}`,
+      tenantId: input.tenantId,
+      to: input.cliente,
+      kind: m.kind,
+      reply: m.reply,
+    })),
+    input.now,
+  );
+  await withTimeout(
+    db.ref().update({
+      ...update,
+      ...(input.alsoWrite?.(order) ?? {}),
+      [orderPath]: order,
+      [`${paths.stats(input.tenantId)}/pedidos`]: ServerValue.increment(1),
+      [`${paths.stats(input.tenantId)}/ingresos`]: ServerValue.increment(order.total),
+    }),
+    'create order',
+  );
+  await input.faults?.at('after-order-write');
+  return { order, created: true, queued };
 }
