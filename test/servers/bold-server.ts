@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseJson, readBody, sendJson } from './http-helpers';
 import { z } from 'zod';
 
 export { boldWebhookBody, type BoldWebhookBodyInput } from './signers';
@@ -179,24 +180,4 @@ export async function startBoldServer(options: BoldServerOptions): Promise<BoldS
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseJson(raw: string): unknown {
-  if (raw === '') return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw; // recorded as text: the schema check then rejects it
-  }
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
 }
