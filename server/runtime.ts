@@ -9,7 +9,7 @@ import { connectDatabase, type DatabaseConnection } from './db/firebase';
 import type { PaymentStarter, TurnDeps } from './conversation/run-turn';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { GatewayManager } from './payments/gateway-manager';
+import { GatewayManager, gatewayUrlsFromConfig } from './payments/gateway-manager';
 import { paymentStarter } from './payments/start-payment';
 import { paymentWebhookHandler } from './payments/webhook';
 import type { ConfirmPaymentDeps } from './orders/confirm-payment';
@@ -93,14 +93,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     // A gateway result that arrived before its record is applied as soon as the record exists.
     onRecorded: (reference) => applyEarlyResult(earlyResultsDeps, reference).then(() => undefined),
   });
-  const gateways = new GatewayManager(tenants, {
-    wompiApiUrl: config.WOMPI_API_URL,
-    wompiCheckoutUrl: config.WOMPI_CHECKOUT_URL,
-    boldApiUrl: config.BOLD_API_URL,
-    payuApiUrl: config.PAYU_API_URL,
-    payuCheckoutUrl: config.PAYU_CHECKOUT_URL,
-    sandboxCheckoutUrl: `${publicBaseUrl}/sandbox/checkout`,
-  });
+  const gateways = new GatewayManager(tenants, gatewayUrlsFromConfig(config, publicBaseUrl));
   const turnDeps: TurnDeps = {
     ...outboxDeps,
     payments,

@@ -6,7 +6,7 @@ import { ZPaymentRecordSchema } from '../db/records';
 import { confirmPayment, ensurePaidOrder, orderKeyForPayment, type ConfirmPaymentDeps } from '../orders/confirm-payment';
 import { deliverMessages, type OutboxDeps } from '../orders/outbox';
 import { createLogger } from '../observability/logger';
-import { GatewayManager } from '../payments/gateway-manager';
+import { GatewayManager, gatewayUrlsFromConfig } from '../payments/gateway-manager';
 import { SecretsKey } from '../tenants/secrets-crypto';
 import { TenantStore } from '../tenants/tenant-store';
 import { GraphClient } from '../whatsapp/graph-client';
@@ -43,14 +43,7 @@ async function main(argv: string[]): Promise<void> {
     const graphBaseUrl = resolveGraphBaseUrl(env.config);
     const outbox: OutboxDeps = { db, graph: new GraphClient({ baseUrl: graphBaseUrl }), tenants, logger, now: Date.now };
     const confirm: ConfirmPaymentDeps = { db, tenants, logger, now: Date.now, estimatedDeliveryTime: env.config.ESTIMATED_DELIVERY_TIME, owner: `cli-${randomUUID().slice(0, 8)}` };
-    const gateways = new GatewayManager(tenants, {
-      wompiApiUrl: env.config.WOMPI_API_URL,
-      wompiCheckoutUrl: env.config.WOMPI_CHECKOUT_URL,
-      boldApiUrl: env.config.BOLD_API_URL,
-      payuApiUrl: env.config.PAYU_API_URL,
-      payuCheckoutUrl: env.config.PAYU_CHECKOUT_URL,
-      sandboxCheckoutUrl: `${publicBaseUrl}/sandbox/checkout`,
-    });
+    const gateways = new GatewayManager(tenants, gatewayUrlsFromConfig(env.config, publicBaseUrl));
     const payment = ZPaymentRecordSchema.parse(record);
     if (payment.estado === 'completado') {
       const outcome = await ensurePaidOrder(confirm, tenantId, payment);

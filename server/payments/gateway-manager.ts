@@ -1,3 +1,4 @@
+import type { Config } from '../config';
 import type { PaymentMethodOption } from '../conversation/types';
 import { AppError, ErrorCode } from '../errors';
 import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
@@ -31,6 +32,21 @@ export interface GatewayUrlOverrides {
   payuCheckoutUrl?: string;
   /** Base of the sandbox checkout page: `{PUBLIC_BASE_URL}/sandbox/checkout`. */
   sandboxCheckoutUrl: string;
+}
+
+/** Host overrides as the configuration names them, plus the sandbox checkout served by this app. */
+export function gatewayUrlsFromConfig(
+  config: Pick<Config, 'WOMPI_API_URL' | 'WOMPI_CHECKOUT_URL' | 'BOLD_API_URL' | 'PAYU_API_URL' | 'PAYU_CHECKOUT_URL'>,
+  publicBaseUrl: string,
+): GatewayUrlOverrides {
+  return {
+    wompiApiUrl: config.WOMPI_API_URL,
+    wompiCheckoutUrl: config.WOMPI_CHECKOUT_URL,
+    boldApiUrl: config.BOLD_API_URL,
+    payuApiUrl: config.PAYU_API_URL,
+    payuCheckoutUrl: config.PAYU_CHECKOUT_URL,
+    sandboxCheckoutUrl: `${publicBaseUrl}/sandbox/checkout`,
+  };
 }
 
 /** Builds the context an adapter call needs: the tenant's decrypted credentials, validated, and the endpoints. */

@@ -3,8 +3,9 @@ import { rateLimit } from 'express-rate-limit';
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { readValue, withTimeout } from '../db/firebase';
-import { isReference, paths, tenantOfReference } from '../db/paths';
-import { ZPaymentRecordSchema, type TPaymentRecord } from '../db/records';
+import { paths } from '../db/paths';
+import { readPayment } from '../db/read-payment';
+import type { TPaymentRecord } from '../db/records';
 import { orderKeyForPayment } from '../orders/confirm-payment';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
@@ -54,12 +55,7 @@ export interface PaymentStatusView {
 export function payPagesRouter(deps: PayPagesDeps): Router {
   const router = express.Router();
 
-  const loadPayment = async (reference: string) => {
-    const tenantId = tenantOfReference(reference);
-    if (!tenantId || !isReference(reference)) return null;
-    const parsed = ZPaymentRecordSchema.safeParse(await readValue(deps.db, paths.payment(tenantId, reference)));
-    return parsed.success ? { tenantId, record: parsed.data } : null;
-  };
+  const loadPayment = (reference: string) => readPayment(deps.db, reference);
 
   const statusOf = async (tenantId: string, record: TPaymentRecord): Promise<PaymentStatusView> => {
     const order = record.estado === 'completado' ? await readValue<{ id?: string }>(deps.db, paths.order(tenantId, orderKeyForPayment(record.referencia))) : null;

@@ -4,9 +4,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { readValue } from '../db/firebase';
-import { isReference, paths, tenantOfReference } from '../db/paths';
-import { ZPaymentRecordSchema } from '../db/records';
+import { paths } from '../db/paths';
+import { readPayment } from '../db/read-payment';
 import { formatCOP } from '../money';
 import { sandboxWebhookSignature, SANDBOX_SIGNATURE_HEADER } from '../payments/adapters/sandbox';
 import type { GatewayManager } from '../payments/gateway-manager';
@@ -43,13 +42,12 @@ export function sandboxCheckoutRouter(deps: SandboxCheckoutDeps): Router {
   const router = express.Router();
 
   const load = async (reference: string) => {
-    const tenantId = tenantOfReference(reference);
-    if (!tenantId || !isReference(reference)) return null;
-    const record = ZPaymentRecordSchema.safeParse(await readValue(deps.db, paths.payment(tenantId, reference)));
-    if (!record.success || record.data.gateway !== 'sandbox') return null;
+    const found = await readPayment(deps.db, reference);
+    if (!found || found.record.gateway !== 'sandbox') return null;
+    const { tenantId, record } = found;
     const tenant = await deps.tenants.getTenant(tenantId);
     if (!tenant?.payments.sandbox?.enabled) return null;
-    return { tenantId, tenant, record: record.data };
+    return { tenantId, tenant, record };
   };
 
   router.get('/sandbox/checkout/:ref', async (req: Request, res: Response) => {

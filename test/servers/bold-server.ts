@@ -9,9 +9,11 @@
  *
  * Point the adapter at it with `{ apiUrl: server.apiUrl, checkoutUrl: server.checkoutUrl }`.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseJson, readBody, sendJson } from './http-helpers';
+import { closeServer, parseJson, readBody, sendJson, type RecordedRequest } from './http-helpers';
+
+export type { RecordedRequest } from './http-helpers';
 import { z } from 'zod';
 
 export { boldWebhookBody, type BoldWebhookBodyInput } from './signers';
@@ -23,15 +25,6 @@ export interface BoldServerOptions {
   allowHttpCallbackUrl?: boolean;
   /** Clock for the "expiration in the future" check; defaults to the real one. */
   now?: () => Date;
-}
-
-/** One request as the server saw it. `body` is the parsed JSON (or the query for GETs). */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-  rawBody: string;
 }
 
 /** A link the server created, with the request that created it. */
@@ -174,10 +167,6 @@ export async function startBoldServer(options: BoldServerOptions): Promise<BoldS
     failNext: (status, times = 1) => {
       failures = { status, remaining: times };
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 
 /** Small pieces the local gateway servers share. */
 export async function readBody(req: IncomingMessage): Promise<string> {
@@ -19,4 +19,21 @@ export function parseJson(raw: string): unknown {
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
+}
+
+/** One request as a local gateway server saw it. `body` is the parsed JSON, form or query. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+  rawBody: string;
+}
+
+/** Closes a test server, cutting kept-alive connections so tests end promptly. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.closeAllConnections();
+    server.close((error) => (error ? reject(error) : resolve()));
+  });
 }

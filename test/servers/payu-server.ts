@@ -11,9 +11,11 @@
  *
  * Point the adapter at it with `{ apiUrl: server.apiUrl, checkoutUrl: server.checkoutUrl }`.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseJson, readBody, sendJson } from './http-helpers';
+import { closeServer, parseJson, readBody, sendJson, type RecordedRequest } from './http-helpers';
+
+export type { RecordedRequest } from './http-helpers';
 import { z } from 'zod';
 import { type PayuAlgorithmName, payuHash } from './signers';
 
@@ -22,15 +24,6 @@ export interface PayuServerOptions {
   accountId: string;
   apiKey: string;
   apiLogin: string;
-}
-
-/** One request as the server saw it. `body` is the parsed JSON or form fields. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-  rawBody: string;
 }
 
 export interface PayuServer {
@@ -205,11 +198,7 @@ export async function startPayuServer(options: PayuServerOptions): Promise<PayuS
     failNext: (status, times = 1) => {
       failures = { status, remaining: times };
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }
 

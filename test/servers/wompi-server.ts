@@ -8,9 +8,11 @@
  *
  * Point the adapter at it with `{ apiUrl: server.apiUrl, checkoutUrl: server.checkoutUrl }`.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseJson, readBody, sendJson } from './http-helpers';
+import { closeServer, parseJson, readBody, sendJson, type RecordedRequest } from './http-helpers';
+
+export type { RecordedRequest } from './http-helpers';
 import { signWompiCheckout } from './signers';
 
 export { wompiTransaction, type WompiTransactionInput } from './signers';
@@ -22,15 +24,6 @@ export interface WompiServerOptions {
   privateKey: string;
   /** Used to check `signature:integrity` on checkout URLs. */
   integritySecret: string;
-}
-
-/** One request as the server saw it. `body` is the parsed JSON or query, when there is one. */
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-  rawBody: string;
 }
 
 export interface WompiServer {
@@ -106,11 +99,7 @@ export async function startWompiServer(options: WompiServerOptions): Promise<Wom
     failNext: (status, times = 1) => {
       failures = { status, remaining: times };
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    close: () => closeServer(server),
   };
 }
 
