@@ -61,6 +61,8 @@ export class RtdbServer {
   private readonly onWrite?: () => void;
   /** Requests served, by protocol action ('q' listen, 'g' get, 'p' set, 'm' merge…), and bytes sent: for benchmarks and cost tests. */
   readonly stats = { requests: {} as Record<string, number>, bytesSent: 0 };
+  /** When an array, every counted request is also recorded with its path (see `resetStats`). */
+  private trace: Array<{ action: string; path: string }> | null = null;
 
   constructor(private readonly options: RtdbServerOptions = {}) {
     this.root = normalize(options.initialData ?? null);
@@ -98,9 +100,15 @@ export class RtdbServer {
   }
 
   /** Clears the request counters. */
-  resetStats(): void {
+  resetStats(options: { trace?: boolean } = {}): void {
     this.stats.requests = {};
     this.stats.bytesSent = 0;
+    this.trace = options.trace ? [] : null;
+  }
+
+  /** The requests recorded since `resetStats({ trace: true })`, in arrival order. */
+  traced(): Array<{ action: string; path: string }> {
+    return this.trace ?? [];
   }
 
   /** Drops every client connection, as a network outage would. Clients reconnect by themselves. */
@@ -164,6 +172,7 @@ export class RtdbServer {
     if (message.t !== 'd' || !message.d || typeof message.d.a !== 'string') return;
     const request = message.d;
     this.stats.requests[request.a] = (this.stats.requests[request.a] ?? 0) + 1;
+    this.trace?.push({ action: request.a, path: typeof request.b?.p === 'string' ? request.b.p : '' });
     try {
       this.handleRequest(client, request);
     } catch (error) {
