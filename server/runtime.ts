@@ -25,6 +25,8 @@ import { retryPendingInbox } from './reconciler/jobs/inbox-retry';
 import { payPagesRouter } from './web/pay-pages';
 import { sandboxCheckoutRouter } from './web/sandbox-checkout';
 import { SecretsKey } from './tenants/secrets-crypto';
+import { LiveCache } from './db/live-cache';
+import { RecentlyDone } from './orders/recently-done';
 import { TenantStore } from './tenants/tenant-store';
 import { GraphClient } from './whatsapp/graph-client';
 import { WhatsAppWebhook } from './whatsapp/webhook';
@@ -77,14 +79,16 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const now = settings.now ?? Date.now;
   const connection = connectDatabase({ url: settings.databaseUrl, projectId: config.FIREBASE_PROJECT_ID });
   const db = connection.db;
-  const tenants = new TenantStore(db, new SecretsKey(settings.secretsKey), now);
+  // Tenant settings, routing, credentials and order counters, kept current by listeners.
+  const live = new LiveCache(db);
+  const tenants = new TenantStore(db, new SecretsKey(settings.secretsKey), live);
   const graph = new GraphClient({ baseUrl: settings.graphBaseUrl });
   const publicBaseUrl = settings.publicBaseUrl;
   const faults = new FaultInjector(config.TEST_FAULT_POINTS);
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const metrics = new Metrics({ defaultMetrics: settings.defaultMetrics ?? false });
   const outboxDeps: OutboxDeps = { db, graph, tenants, logger, now, faults, metrics };
-  const confirmDeps: ConfirmPaymentDeps = { db, tenants, logger, now, estimatedDeliveryTime: config.ESTIMATED_DELIVERY_TIME, owner, faults, metrics };
+  const confirmDeps: ConfirmPaymentDeps = { db, live, recent: new RecentlyDone(), tenants, logger, now, estimatedDeliveryTime: config.ESTIMATED_DELIVERY_TIME, owner, faults, metrics };
   const earlyResultsDeps = { db, logger, now, confirm: confirmDeps, outbox: outboxDeps };
   const payments: PaymentStarter = paymentStarter({
     db,
@@ -198,6 +202,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       if (server) await new Promise<void>((r) => server!.close(() => r()));
       server?.closeAllConnections?.();
       await whatsapp.drain();
+      live.close();
       await connection.close();
     },
   };

@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<void> {
       await show(db, tenantId, reference, record);
       return;
     }
-    const tenants = new TenantStore(db, new SecretsKey(key), Date.now);
+    const tenants = new TenantStore(db, new SecretsKey(key));
     const publicBaseUrl = env.config.PUBLIC_BASE_URL ?? `http://localhost:${env.config.PORT}`;
     const graphBaseUrl = resolveGraphBaseUrl(env.config);
     const outbox: OutboxDeps = { db, graph: new GraphClient({ baseUrl: graphBaseUrl }), tenants, logger, now: Date.now };

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { readValue, withTimeout } from '../db/firebase';
+import { readValue, transact, withTimeout } from '../db/firebase';
 import { isReference, paths } from '../db/paths';
 import { PAYMENT_STATES } from '../db/records';
 import { createOrderOnce } from '../orders/create-order';
@@ -89,9 +89,8 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
   }
   const now = deps.now();
   const view = toTenantView(tenant, deps.payments.paymentMethods(tenant));
-  const pendingPaymentStatus = await readPendingPaymentStatus(deps, record);
   const ctx = {
-    pendingPaymentStatus,
+    pendingPaymentStatus: undefined as PendingPaymentStatus | undefined,
     tenant: view,
     waId: record.waId,
     profileName: record.profileName,
@@ -101,8 +100,10 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
   };
 
   let outcome: { replies: Reply[]; effects: Effect[]; paso?: string } = { replies: [], effects: [] };
-  await withTimeout(
-    deps.db.ref(paths.session(record.tenantId, record.waId)).transaction((current: unknown) => {
+  await transact(
+    deps.db,
+    paths.session(record.tenantId, record.waId),
+    (current: unknown) => {
       const stored = readStoredSession(current);
       if (stored.lastTurn?.messageKey === messageKey) {
         outcome = { replies: stored.lastTurn.replies, effects: stored.lastTurn.effects };
@@ -119,8 +120,12 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
         ultimoTurno: { messageKey, replies: result.replies, effects: result.effects },
         procesados: [...stored.recent, messageKey].slice(-REMEMBERED_MESSAGES),
       };
-    }),
+    },
     'session transaction',
+    // The session as stored says which payment it waits for; the step needs that payment's state.
+    async (stored) => {
+      ctx.pendingPaymentStatus = await readPendingPaymentStatus(deps, record.tenantId, stored);
+    },
   );
   log.info({ paso: outcome.paso, replies: outcome.replies.length, effects: outcome.effects.map((e) => e.kind) }, 'turn');
   if (outcome.paso) deps.metrics?.conversationTurns.inc({ paso: outcome.paso });
@@ -139,10 +144,10 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
 }
 
 /** The state of the payment a session is waiting for, so the conversation can tell paid from pending. */
-async function readPendingPaymentStatus(deps: TurnDeps, record: InboxRecord): Promise<PendingPaymentStatus | undefined> {
-  const pending = await readValue<{ referencia?: string }>(deps.db, `${paths.session(record.tenantId, record.waId)}/pagoPendiente`);
-  if (!pending?.referencia || !isReference(pending.referencia)) return undefined;
-  const estado = await readValue<string>(deps.db, `${paths.payment(record.tenantId, pending.referencia)}/estado`);
+async function readPendingPaymentStatus(deps: TurnDeps, tenantId: string, session: unknown): Promise<PendingPaymentStatus | undefined> {
+  const pending = (session as { pagoPendiente?: { referencia?: unknown } } | null)?.pagoPendiente;
+  if (typeof pending?.referencia !== 'string' || !isReference(pending.referencia)) return undefined;
+  const estado = await readValue<string>(deps.db, `${paths.payment(tenantId, pending.referencia)}/estado`);
   return (PAYMENT_STATES as readonly string[]).includes(estado ?? '') ? (estado as PendingPaymentStatus) : undefined;
 }
 

@@ -1,5 +1,5 @@
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
-import { getDatabase, type Database } from 'firebase-admin/database';
+import { getDatabase, type Database, type DataSnapshot } from 'firebase-admin/database';
 import { AppError, ErrorCode } from '../errors';
 
 /**
@@ -54,4 +54,35 @@ export async function withTimeout<T>(operation: Promise<T>, what: string, timeou
 export async function readValue<T = unknown>(db: Database, path: string): Promise<T | null> {
   const snap = await withTimeout(db.ref(path).once('value'), `read ${path}`);
   return (snap.val() as T | null) ?? null;
+}
+
+/**
+ * A transaction that starts from the stored value. The SDK runs a transaction's update first
+ * on its local copy; with nothing cached that copy is null, the server refuses the write as
+ * stale and the update runs again. Listening first (and waiting for the value) makes the
+ * first write the right one: one read and one write instead of a read and two writes.
+ */
+export async function transact<T>(
+  db: Database,
+  path: string,
+  update: (current: T | null) => T | null | undefined,
+  what: string,
+  /** Runs with the stored value before the transaction starts (e.g. to read what the update needs). */
+  prepare?: (stored: T | null) => Promise<void>,
+): Promise<{ committed: boolean; snapshot: DataSnapshot }> {
+  const ref = db.ref(path);
+  let ready!: (value: T | null) => void;
+  const first = new Promise<T | null>((resolve) => (ready = resolve));
+  const onValue = (snap: DataSnapshot) => ready((snap.val() as T | null) ?? null);
+  ref.on('value', onValue, () => ready(null));
+  try {
+    const stored = await withTimeout(first, what);
+    await prepare?.(stored);
+    return await withTimeout(
+      ref.transaction((current: T | null) => update(current) as unknown, undefined, false),
+      what,
+    );
+  } finally {
+    ref.off('value', onValue);
+  }
 }

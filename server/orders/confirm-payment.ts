@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview } from '../conversation/messages.es-CO';
 import type { Reply } from '../conversation/types';
 import { keyFor, paths } from '../db/paths';
-import { readValue, withTimeout } from '../db/firebase';
+import { readValue, transact, withTimeout } from '../db/firebase';
+import type { LiveCache } from '../db/live-cache';
 import { ZPaymentRecordSchema, type TPaymentRecord } from '../db/records';
 import type { GatewayResult } from '../payments/gateway';
 import { paymentMethodsFor } from '../payments/gateway-manager';
@@ -14,12 +15,17 @@ import type { TenantStore } from '../tenants/tenant-store';
 import { advancePayment, type PaymentDecision } from './advance-payment';
 import { createClaimedOrder, createOrderOnce, ORDER_LEASE_MS } from './create-order';
 import { queueMessages, type QueuedMessage } from './outbox';
+import type { RecentlyDone } from './recently-done';
 
 /** Where a result came from; kept in the audit log. */
 export type ResultSource = 'webhook' | 'reconciler' | 'early_result' | 'support';
 
 export interface ConfirmPaymentDeps {
   db: Database;
+  /** Keeps order counters listened to, so numbering an order is one write. */
+  live?: LiveCache;
+  /** Orders and audit lines this process wrote or saw, so duplicate deliveries cost no database work. */
+  recent?: RecentlyDone;
   metrics?: Metrics;
   faults?: FaultInjector;
   tenants: TenantStore;
@@ -65,14 +71,14 @@ export async function confirmPayment(
   let reason: string | undefined;
   let previous: TPaymentRecord['estado'] | undefined;
   let invalid = false;
-  const tx = await withTimeout(
-    deps.db.ref(paths.payment(tenantId, result.reference)).transaction((current: unknown) => {
+  const tx = await transact(
+    deps.db,
+    paths.payment(tenantId, result.reference),
+    (current: unknown) => {
       decision = 'none';
       invalid = false;
-      // Not `undefined`: before the first server answer the local value is null, and aborting
-      // then would report "no record" for a record that exists. Writing null over null lets the
-      // server's hash check send the real value and re-run this function.
-      if (current === null) return null;
+      // `transact` starts from the stored value, so null really means "no record yet".
+      if (current === null) return undefined;
       const record = ZPaymentRecordSchema.safeParse(current);
       if (!record.success) {
         invalid = true;
@@ -83,7 +89,7 @@ export async function confirmPayment(
       decision = outcome.decision;
       reason = outcome.reason;
       return outcome.next;
-    }),
+    },
     'payment transaction',
   );
   await deps.faults?.at('after-payment-transaction');
@@ -95,13 +101,19 @@ export async function confirmPayment(
   }
   if (invalid) {
     log.error('payment record does not match its schema; left for a person');
-    await audit(deps.db, tenantId, result, source, 'registro_invalido', now);
+    await writeAudit(deps.db, auditLine(tenantId, result, source, 'registro_invalido', now));
     return { outcome: 'none', queued: [] };
   }
   const record = ZPaymentRecordSchema.parse(stored);
-  // The audit line goes out alongside the follow-up work (one round trip less on the
-  // webhook's path) and is awaited before answering: a failure still means 5xx and a retry.
-  const audited = audit(deps.db, tenantId, result, source, eventName(decision, result), now);
+  // The one call whose transaction moved the payment to completado writes the order.
+  const claimed = (decision as PaymentDecision) === 'approve' && tx.committed && previous !== 'completado' && record.estado === 'completado';
+  // The audit line: inside the order's atomic update for the call that writes the order, and
+  // otherwise alongside the follow-up work; awaited before answering either way, so a
+  // failure still means 5xx and a retry.
+  const line = auditLine(tenantId, result, source, eventName(decision, result), now);
+  const lineKey = Object.keys(line)[0]!;
+  const audited =
+    claimed || deps.recent?.has(lineKey) ? Promise.resolve() : writeAudit(deps.db, line).then(() => deps.recent?.remember(lineKey));
   if (tx.committed && previous !== record.estado) {
     log.info({ from: previous, to: record.estado, status: result.status }, 'payment state changed');
     deps.metrics?.paymentsSettled.inc({ estado: record.estado, source, gateway: record.gateway });
@@ -116,9 +128,8 @@ export async function confirmPayment(
   async function followUp(): Promise<ConfirmPaymentOutcome> {
     switch (decision as PaymentDecision) {
       case 'approve': {
-        // The one call whose transaction moved the payment to completado writes the order.
-        const claimed = tx.committed && previous !== 'completado' && record.estado === 'completado';
-        const approved = await approve(deps, tenantId, record, now, log, claimed);
+        const approved = await approve(deps, tenantId, record, now, log, claimed ? line : undefined);
+        if (claimed) deps.recent?.remember(lineKey);
         // Only when this call wrote the order (it queued its confirmation): duplicates are not timed.
         if (approved.queued.length > 0) deps.metrics?.webhookToOrder.observe({ gateway: record.gateway, source }, (Date.now() - receivedAt) / 1000);
         return approved;
@@ -138,7 +149,7 @@ export async function confirmPayment(
 
 /** Makes sure a `completado` payment has its order (the reconciler's repair after a crash). */
 export function ensurePaidOrder(deps: ConfirmPaymentDeps, tenantId: string, record: TPaymentRecord): Promise<ConfirmPaymentOutcome> {
-  return approve(deps, tenantId, record, deps.now(), deps.logger.child({ tenantId, reference: record.referencia, source: 'reconciler' }), false);
+  return approve(deps, tenantId, record, deps.now(), deps.logger.child({ tenantId, reference: record.referencia, source: 'reconciler' }), undefined);
 }
 
 async function approve(
@@ -147,11 +158,18 @@ async function approve(
   record: TPaymentRecord,
   now: number,
   log: Logger,
-  claimed: boolean,
+  /** Set when this call's transaction completed the payment: its audit line, written with the order. */
+  claimed: Record<string, unknown> | undefined,
 ): Promise<ConfirmPaymentOutcome> {
+  const known = `pedido:${tenantId}/${record.referencia}`;
   if (!claimed) {
+    const remembered = deps.recent?.get(known);
+    if (remembered !== undefined) return { outcome: 'approve', estado: record.estado, pedidoId: remembered || undefined, queued: [] };
     const existing = await readValue<{ id?: string }>(deps.db, paths.order(tenantId, orderKeyForPayment(record.referencia)));
-    if (existing) return { outcome: 'approve', estado: record.estado, pedidoId: existing.id, queued: [] };
+    if (existing) {
+      deps.recent?.remember(known, existing.id ?? '');
+      return { outcome: 'approve', estado: record.estado, pedidoId: existing.id, queued: [] };
+    }
     // Whoever completed the payment may still be writing its order; only once that window
     // has passed (it crashed) does anyone else write it. Until then the payment stays in
     // pendingPayments, so the reconciler finishes it.
@@ -165,13 +183,16 @@ async function approve(
     // The customer switched to cash and that order exists; a late payment of the old link
     // must not make a second order. A person refunds or links it.
     await withTimeout(
-      deps.db.ref(`${paths.alerts(tenantId)}/${record.referencia}`).set({
-        tipo: 'pago_de_enlace_reemplazado',
-        referencia: record.referencia,
-        monto: record.monto,
-        cliente: record.cliente,
-        fecha: now,
-        detalle: 'Pago aprobado de un enlace que el cliente cambió por efectivo; revisar y reembolsar o unir al pedido.',
+      deps.db.ref().update({
+        ...claimed,
+        [`${paths.alerts(tenantId)}/${record.referencia}`]: {
+          tipo: 'pago_de_enlace_reemplazado',
+          referencia: record.referencia,
+          monto: record.monto,
+          cliente: record.cliente,
+          fecha: now,
+          detalle: 'Pago aprobado de un enlace que el cliente cambió por efectivo; revisar y reembolsar o unir al pedido.',
+        },
       }),
       'alert',
     );
@@ -213,15 +234,15 @@ async function approve(
     ],
     // Not a field of pagos/{ref}: a write there would abort concurrent transactions on it in
     // this process. The order key is derived from the reference (orderKeyForPayment).
-    alsoWrite: () => ({ [paths.pendingPayment(record.referencia)]: null }),
+    alsoWrite: () => ({ ...claimed, [paths.pendingPayment(record.referencia)]: null }),
+    live: deps.live,
     now,
     owner: deps.owner,
     faults: deps.faults,
   });
-  if (result.created) {
-    log.info({ pedidoId: result.order.id, total: result.order.total, waId: maskPhone(record.cliente) }, 'paid order created');
-    await releaseWaitingSession(deps.db, tenantId, record);
-  }
+  deps.recent?.remember(known, result.order.id);
+  // The customer's session is not touched here: its next turn sees the payment completado and starts fresh.
+  if (result.created) log.info({ pedidoId: result.order.id, total: result.order.total, waId: maskPhone(record.cliente) }, 'paid order created');
   return { outcome: 'approve', estado: record.estado, pedidoId: result.order.id, queued: result.queued };
 }
 
@@ -282,19 +303,6 @@ async function flagFraud(deps: ConfirmPaymentDeps, tenantId: string, record: TPa
   return queued;
 }
 
-/** After a paid order, a conversation still waiting for that payment starts fresh. */
-async function releaseWaitingSession(db: Database, tenantId: string, record: TPaymentRecord): Promise<void> {
-  await withTimeout(
-    db.ref(paths.session(tenantId, record.cliente)).transaction((session: Record<string, unknown> | null) => {
-      if (!session) return null;
-      if ((session.pagoPendiente as { referencia?: string } | undefined)?.referencia !== record.referencia) return undefined;
-      const { pagoPendiente: _p, carrito: _c, ...rest } = session;
-      return { ...rest, paso: 'inicio', carrito: [] };
-    }),
-    'session after payment',
-  ).catch(() => undefined);
-}
-
 async function keepEarlyResult(db: Database, result: GatewayResult, now: number): Promise<void> {
   // Keyed by reference and transaction+status, so a replay overwrites itself; the newest wins.
   await withTimeout(db.ref(paths.earlyResult(result.reference)).set({ result, receivedAt: now, expiresAt: now + EARLY_RESULT_TTL_MS }), 'early result');
@@ -310,11 +318,12 @@ function eventName(decision: PaymentDecision, result: GatewayResult): string {
 /**
  * The audit trail in `analytics/payment_events`, keyed by (transaction, status, source), so a
  * replayed delivery rewrites its own line instead of adding one (never `push()` an outcome).
+ * Returned as a multi-path update fragment, so it can go in the same write as an order.
  */
-async function audit(db: Database, tenantId: string, result: GatewayResult, source: string, evento: string, now: number): Promise<void> {
+function auditLine(tenantId: string, result: GatewayResult, source: string, evento: string, now: number): Record<string, unknown> {
   const key = keyFor(`${result.reference}:${result.transactionId}:${result.status}:${source}`);
-  await withTimeout(
-    db.ref(`${paths.paymentEvents(tenantId)}/${key}`).set({
+  return {
+    [`${paths.paymentEvents(tenantId)}/${key}`]: {
       timestamp: now,
       evento,
       fuente: source,
@@ -326,7 +335,10 @@ async function audit(db: Database, tenantId: string, result: GatewayResult, sour
       moneda: result.currency,
       metodo: result.method ?? null,
       mensaje: result.message ?? null,
-    }),
-    'payment audit',
-  );
+    },
+  };
+}
+
+async function writeAudit(db: Database, line: Record<string, unknown>): Promise<void> {
+  await withTimeout(db.ref().update(line), 'payment audit');
 }

@@ -5,6 +5,7 @@ import type { OrderDraft, Reply } from '../conversation/types';
 import { AppError, ErrorCode } from '../errors';
 import { readValue, withTimeout } from '../db/firebase';
 import { acquireLease, releaseLease } from '../db/lease';
+import type { LiveCache } from '../db/live-cache';
 import { paths } from '../db/paths';
 import type { TOrderRecord } from '../db/records';
 import type { FaultInjector } from '../faults';
@@ -29,6 +30,8 @@ export interface CreateOrderInput {
   notify: (order: TOrderRecord) => Array<{ kind: OutboxKind; reply: Reply }>;
   /** More paths to write in the same atomic update (e.g. the payment record's `pedidoKey`). */
   alsoWrite?: (order: TOrderRecord) => Record<string, unknown>;
+  /** When given, the tenant's order counter stays listened to, so numbering an order is one write. */
+  live?: LiveCache;
   now: number;
   /** Identifies this worker in the lease. */
   owner: string;
@@ -82,8 +85,12 @@ export function createClaimedOrder(db: Database, input: CreateOrderInput): Promi
 async function writeOrder(db: Database, input: CreateOrderInput): Promise<CreateOrderResult> {
   const orderPath = paths.order(input.tenantId, input.orderKey);
 
+  const counterPath = paths.orderCounter(input.tenantId);
+  await input.live?.hold(counterPath);
+  // Concurrent orders of one tenant in this process share one write: the SDK runs queued
+  // transactions on a path one after the other locally and sends the last value.
   const counter = await withTimeout(
-    db.ref(paths.orderCounter(input.tenantId)).transaction((n: number | null) => (typeof n === 'number' ? n + 1 : FIRST_ORDER_NUMBER)),
+    db.ref(counterPath).transaction((n: number | null) => (typeof n === 'number' ? n + 1 : FIRST_ORDER_NUMBER), undefined, false),
     'order counter',
   );
   const order: TOrderRecord = {

@@ -2,6 +2,7 @@ import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Reply } from '../conversation/types';
+import { coalescedUpdate } from '../db/coalesced-update';
 import { withTimeout } from '../db/firebase';
 import { isTenantId, paths } from '../db/paths';
 import { maskPhone } from '../observability/logger';
@@ -116,12 +117,15 @@ export interface OutboxDeps {
  */
 export async function deliverMessages(deps: OutboxDeps, messages: QueuedMessage[]): Promise<void> {
   if (messages.length > 0) await deps.faults?.at('before-send');
+  // Sends wait for each other (order matters); recording them as sent does not hold up the next send.
+  const marks: Array<Promise<void>> = [];
   for (const message of messages) {
-    await deliverOne(deps, message);
+    await deliverOne(deps, message, marks);
   }
+  await Promise.all(marks);
 }
 
-async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage): Promise<'sent' | 'failed' | 'retry'> {
+async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage, marks: Array<Promise<void>>): Promise<'sent' | 'failed' | 'retry'> {
   const log = deps.logger.child({ outboxId, tenantId: entry.tenantId, waId: maskPhone(entry.to), kind: entry.kind });
   const now = deps.now();
   try {
@@ -129,17 +133,21 @@ async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage):
     const token = await deps.tenants.whatsappToken(entry.tenantId);
     if (!tenant || !token) throw new GraphApiError('tenant has no WhatsApp number or token', undefined, undefined, true);
     const { messageId } = await deps.graph.send({ phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token, to: entry.to }, entry.reply);
-    await withTimeout(
-      deps.db.ref().update({
-        [`${paths.outboxMessage(outboxId)}/estado`]: 'enviado',
-        [`${paths.outboxMessage(outboxId)}/wamid`]: messageId,
-        [`${paths.outboxMessage(outboxId)}/enviado`]: deps.now(),
-        [`${paths.outboxMessage(outboxId)}/intentos`]: entry.intentos + 1,
-        [`${OUTBOX_PENDING_PATH}/${outboxId}`]: null,
-      }),
-      'outbox sent',
-    );
     deps.metrics?.messagesSent.inc({ kind: entry.kind });
+    // Shares its round trip with other messages' marks under load.
+    marks.push(
+      coalescedUpdate(
+        deps.db,
+        {
+          [`${paths.outboxMessage(outboxId)}/estado`]: 'enviado',
+          [`${paths.outboxMessage(outboxId)}/wamid`]: messageId,
+          [`${paths.outboxMessage(outboxId)}/enviado`]: deps.now(),
+          [`${paths.outboxMessage(outboxId)}/intentos`]: entry.intentos + 1,
+          [`${OUTBOX_PENDING_PATH}/${outboxId}`]: null,
+        },
+        'outbox sent',
+      ).catch((error: unknown) => log.error({ err: error }, 'message sent but not recorded as sent; the retry sweep may send it again')),
+    );
     return 'sent';
   } catch (error) {
     const graphError = error instanceof GraphApiError ? error : undefined;

@@ -1,7 +1,7 @@
 import type { Database } from 'firebase-admin/database';
 import { z } from 'zod';
 import type { MenuItem } from '../conversation/types';
-import { readValue } from '../db/firebase';
+import { LiveCache } from '../db/live-cache';
 import { paths } from '../db/paths';
 import {
   ZMenuItemRecordSchema,
@@ -13,7 +13,7 @@ import {
 import type { GatewayId } from '../payments/gateway';
 import { ZEncryptedSecretSchema, type SecretsKey } from './secrets-crypto';
 
-/** What the server needs of a tenant on every message: small, read together, cached briefly. */
+/** What the server needs of a tenant on every message: small, read together, kept current. */
 export interface TenantConfig {
   tenantId: string;
   restaurant: { name: string; timezone: string };
@@ -23,14 +23,6 @@ export interface TenantConfig {
   payments: TPaymentsConfig;
 }
 
-/** How long tenant settings and decrypted credentials are reused before being read again. */
-export const TENANT_CACHE_TTL_MS = 5000;
-
-interface CacheEntry<T> {
-  value: T;
-  expiresAt: number;
-}
-
 const compareNumero = (a: MenuItem, b: MenuItem) => {
   const an = Number(a.numero);
   const bn = Number(b.numero);
@@ -38,32 +30,72 @@ const compareNumero = (a: MenuItem, b: MenuItem) => {
   return a.numero.localeCompare(b.numero);
 };
 
+// Parsers of each stored part; stable functions, so the live cache keeps their results until the part changes.
+const parseRestaurant = (raw: unknown) => ZRestaurantSchema.safeParse(raw);
+const parseWhatsapp = (raw: unknown) => ZWhatsappConfigSchema.safeParse(raw);
+const parsePayments = (raw: unknown): TPaymentsConfig => {
+  const p = ZPaymentsConfigSchema.safeParse(raw ?? {});
+  return p.success ? p.data : { enabled: false, efectivo: false };
+};
+const parseMenu = (raw: unknown): MenuItem[] => {
+  const items: MenuItem[] = [];
+  for (const [itemId, value] of Object.entries(raw && typeof raw === 'object' ? raw : {})) {
+    const item = ZMenuItemRecordSchema.safeParse(value);
+    if (item.success) items.push({ itemId, ...item.data, categoria: item.data.categoria ?? undefined });
+  }
+  return items.sort(compareNumero);
+};
+const parseRoute = (raw: unknown) => (typeof raw === 'string' ? raw : null);
+
 /**
- * Reads tenants (settings, menu, routing, credentials) with a short cache, so a burst of
- * messages costs one set of reads. Never reads the whole `tenants/{id}` node: it also holds
- * orders, payments and sessions, which grow without bound.
+ * Tenants (settings, menu, routing, credentials) from a live cache: read once, then kept
+ * current by the database, so a message costs no reads and an owner's change is seen by
+ * every instance at once. Credentials are decrypted once per change. Never reads the whole
+ * `tenants/{id}` node: it also holds orders, payments and sessions, which grow without bound.
  */
 export class TenantStore {
-  private readonly tenants = new Map<string, CacheEntry<TenantConfig | null>>();
-  private readonly routes = new Map<string, CacheEntry<string | null>>();
-  private readonly secrets = new Map<string, CacheEntry<unknown>>();
+  private readonly live: LiveCache;
+  private readonly ownsLive: boolean;
+  /** The last config built per tenant, with the parts it was built from (reused while they are unchanged). */
+  private readonly built = new Map<string, { parts: unknown[]; config: TenantConfig | null }>();
+  /** One decrypting parser per tenant and kind, so decryption results are cached by the live cache. */
+  private readonly decrypters = new Map<string, (raw: unknown) => unknown>();
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly secretsKey: SecretsKey,
-    private readonly now: () => number = Date.now,
-    private readonly ttlMs = TENANT_CACHE_TTL_MS,
-  ) {}
+    live?: LiveCache,
+  ) {
+    this.live = live ?? new LiveCache(db);
+    this.ownsLive = !live;
+  }
 
-  async tenantForPhoneNumber(phoneNumberId: string): Promise<string | null> {
-    return this.cached(this.routes, phoneNumberId, async () => {
-      const value = await readValue<unknown>(this.db, paths.phoneNumber(phoneNumberId));
-      return typeof value === 'string' ? value : null;
-    });
+  tenantForPhoneNumber(phoneNumberId: string): Promise<string | null> {
+    return this.live.get(paths.phoneNumber(phoneNumberId), parseRoute);
   }
 
   async getTenant(tenantId: string): Promise<TenantConfig | null> {
-    return this.cached(this.tenants, tenantId, () => this.loadTenant(tenantId));
+    const parts = await Promise.all([
+      this.live.get(paths.restaurant(tenantId), parseRestaurant),
+      this.live.get(paths.whatsapp(tenantId), parseWhatsapp),
+      this.live.get(paths.menu(tenantId), parseMenu),
+      this.live.get(paths.paymentsConfig(tenantId), parsePayments),
+    ] as const);
+    const last = this.built.get(tenantId);
+    if (last && last.parts.every((part, i) => part === parts[i])) return last.config;
+    const [r, w, menu, payments] = parts;
+    const config: TenantConfig | null =
+      r.success && w.success
+        ? {
+            tenantId,
+            restaurant: r.data,
+            whatsapp: { phoneNumberId: w.data.phoneNumberId, displayPhoneNumber: w.data.displayPhoneNumber ?? undefined },
+            menu,
+            payments,
+          }
+        : null;
+    this.built.set(tenantId, { parts: [...parts], config });
+    return config;
   }
 
   /** The tenant's WhatsApp access token, decrypted. */
@@ -78,53 +110,31 @@ export class TenantStore {
     return this.secret(tenantId, gateway);
   }
 
-  /** Forget what is cached for a tenant (after an owner changes settings). */
+  /**
+   * Drops what is held for a tenant. Not needed for correctness (the database pushes every
+   * change); used after a write by this instance so its next read waits for the new value.
+   */
   invalidate(tenantId: string): void {
-    this.tenants.delete(tenantId);
-    for (const key of this.secrets.keys()) if (key.startsWith(`${tenantId}/`)) this.secrets.delete(key);
-    this.routes.clear();
+    this.built.delete(tenantId);
+    this.live.forget(`tenants/${tenantId}`);
+    this.live.forget(`secrets/${tenantId}`);
+    this.live.forget('phoneNumbers');
   }
 
-  private async secret(tenantId: string, kind: string): Promise<unknown> {
-    return this.cached(this.secrets, `${tenantId}/${kind}`, async () => {
-      const stored = ZEncryptedSecretSchema.safeParse(await readValue(this.db, paths.secret(tenantId, kind)));
-      if (!stored.success) return null;
-      return this.secretsKey.decrypt(stored.data, { tenantId, kind });
-    });
+  close(): void {
+    if (this.ownsLive) this.live.close();
   }
 
-  private async loadTenant(tenantId: string): Promise<TenantConfig | null> {
-    const [restaurant, whatsapp, menu, payments] = await Promise.all([
-      readValue(this.db, paths.restaurant(tenantId)),
-      readValue(this.db, paths.whatsapp(tenantId)),
-      readValue<Record<string, unknown>>(this.db, paths.menu(tenantId)),
-      readValue(this.db, paths.paymentsConfig(tenantId)),
-    ]);
-    const r = ZRestaurantSchema.safeParse(restaurant);
-    const w = ZWhatsappConfigSchema.safeParse(whatsapp);
-    if (!r.success || !w.success) return null;
-    const items: MenuItem[] = [];
-    for (const [itemId, raw] of Object.entries(menu ?? {})) {
-      const item = ZMenuItemRecordSchema.safeParse(raw);
-      if (item.success) items.push({ itemId, ...item.data, categoria: item.data.categoria ?? undefined });
+  private secret(tenantId: string, kind: string): Promise<unknown> {
+    const key = `${tenantId}/${kind}`;
+    let decrypt = this.decrypters.get(key);
+    if (!decrypt) {
+      decrypt = (raw: unknown) => {
+        const stored = ZEncryptedSecretSchema.safeParse(raw);
+        return stored.success ? this.secretsKey.decrypt(stored.data, { tenantId, kind }) : null;
+      };
+      this.decrypters.set(key, decrypt);
     }
-    items.sort(compareNumero);
-    const p = ZPaymentsConfigSchema.safeParse(payments ?? {});
-    return {
-      tenantId,
-      restaurant: r.data,
-      whatsapp: { phoneNumberId: w.data.phoneNumberId, displayPhoneNumber: w.data.displayPhoneNumber ?? undefined },
-      menu: items,
-      payments: p.success ? p.data : { enabled: false, efectivo: false },
-    };
-  }
-
-  private async cached<T>(map: Map<string, CacheEntry<T>>, key: string, load: () => Promise<T>): Promise<T> {
-    const hit = map.get(key);
-    const now = this.now();
-    if (hit && hit.expiresAt > now) return hit.value;
-    const value = await load();
-    map.set(key, { value, expiresAt: now + this.ttlMs });
-    return value;
+    return this.live.get(paths.secret(tenantId, kind), decrypt);
   }
 }

@@ -57,10 +57,12 @@ export async function recordInbound(
     estado: 'pendiente',
   };
   // The pending marker goes first: a crash between the two writes leaves a marker the sweep
-  // drops (no record behind it), and Meta retries because no 200 was sent.
+  // drops (no record behind it), and Meta retries because no 200 was sent. (Not in parallel:
+  // when the database is away the SDK keeps both writes and applies them on reconnect, and a
+  // record created that late would make Meta's retry look like a duplicate.)
   await withTimeout(db.ref(`${INBOX_PENDING_PATH}/${messageKey}`).set(now), 'inbox marker');
   const result = await withTimeout(
-    db.ref(paths.inboxMessage(messageKey)).transaction((current: unknown) => (current === null ? record : undefined)),
+    db.ref(paths.inboxMessage(messageKey)).transaction((current: unknown) => (current === null ? record : undefined), undefined, false),
     'inbox record',
   );
   if (!result.committed && (result.snapshot.val() as InboxRecord | null)?.estado === 'procesado') {
