@@ -252,8 +252,6 @@ async function main(): Promise<void> {
   {
     const rows: string[] = [];
     const old = Date.now() - 5 * 60_000;
-    const reconcilerUrl = `${server.url}`;
-    void reconcilerUrl;
     const { createRuntime } = await import('../server/runtime');
     const { loadConfig } = await import('../server/config');
     const { silentLogger } = await import('../server/observability/logger');
@@ -263,6 +261,8 @@ async function main(): Promise<void> {
     // Clear what earlier sections left pending, so the run sees exactly the ten.
     await dbs[0]!.ref('pendingPayments').remove();
     await seedPayments(pendingRefs, 'pendiente', old, 'wompi');
+    // One run first, so each measured run is the steady state (this runtime's tenant data is held).
+    await runtime.reconciler.runOnce();
     let settledSoFar = 0;
     for (const target of [0, scaled(10_000), scaled(100_000)]) {
       const add = target - settledSoFar;
