@@ -1,0 +1,62 @@
+import { startHarness, type Harness } from '../../helpers/harness';
+import { chooseMethod, orderUpToMethods, ordersOf } from '../../helpers/ordering';
+import { deliverWebhook, signWompiEvent, wompiTransactionEvent } from '../../servers/signers';
+
+const WOMPI = { environment: 'sandbox', publicKey: 'pub_test_rt', privateKey: 'prv_test_rt', integritySecret: 'test_integrity_rt', eventsSecret: 'test_events_rt' } as const;
+const T = 'rt-rest';
+
+/**
+ * What a paid order costs in database operations, counted by the embedded RTDB: a regression
+ * guard for the round-trip work of docs/PERFORMANCE.md (counts, not timings).
+ */
+describe('database operations per paid order', () => {
+  let h: Harness;
+  let pn: string;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    pn = (await h.seedTenant({ id: T, payments: { enabled: true, efectivo: true, wompi: { enabled: true, ...WOMPI } } })).whatsapp.phoneNumberId;
+  });
+  afterAll(() => h.close());
+
+  const approve = async (waId: string) => {
+    await orderUpToMethods(h, pn, waId);
+    const { reference } = await chooseMethod(h, pn, T, waId, '1');
+    await h.settle();
+    const event = signWompiEvent(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret);
+    return { reference, deliver: () => deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, event) };
+  };
+  const counted = () => {
+    const { q = 0, g = 0, p = 0, m = 0 } = h.database.server.stats.requests;
+    return { total: q + g + p + m, trace: h.database.server.traced().filter((t) => 'qgpm'.includes(t.action)).map((t) => `${t.action} ${t.path}`) };
+  };
+
+  it('costs five operations once the tenant is warm, and a duplicate delivery costs one read', async () => {
+    // The tenant's first order loads its settings, credentials and order counter.
+    const first = await approve('573500000001');
+    expect((await first.deliver()).status).toBe(200);
+    await h.settle();
+
+    const second = await approve('573500000002');
+    h.database.server.resetStats({ trace: true });
+    expect((await second.deliver()).status).toBe(200);
+    await h.graph.waitForMessages('573500000002', 6);
+    await h.settle();
+    const paid = counted();
+    // listen + write of the payment, the counter write, the order's atomic update, the "sent" mark.
+    expect(paid.trace).toEqual([
+      `q /tenants/${T}/pagos/${second.reference}`,
+      `p /tenants/${T}/pagos/${second.reference}`,
+      `p /tenants/${T}/contadores/pedidos`,
+      'm /',
+      'm /',
+    ]);
+    expect(await ordersOf(h, T, '573500000002')).toHaveLength(1);
+
+    h.database.server.resetStats({ trace: true });
+    expect((await second.deliver()).status).toBe(200);
+    await h.settle();
+    expect(counted().trace).toEqual([`q /tenants/${T}/pagos/${second.reference}`]);
+    expect(await ordersOf(h, T, '573500000002')).toHaveLength(1);
+  });
+});
