@@ -81,7 +81,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const db = connection.db;
   // Tenant settings, routing, credentials and order counters, kept current by listeners.
   const live = new LiveCache(db);
-  const tenants = new TenantStore(db, new SecretsKey(settings.secretsKey), live);
+  const tenants = new TenantStore(live, new SecretsKey(settings.secretsKey));
   const graph = new GraphClient({ baseUrl: settings.graphBaseUrl });
   const publicBaseUrl = settings.publicBaseUrl;
   const faults = new FaultInjector(config.TEST_FAULT_POINTS);

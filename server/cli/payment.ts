@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolveGraphBaseUrl } from '../config';
 import { connectDatabase, readValue, withTimeout } from '../db/firebase';
+import { LiveCache } from '../db/live-cache';
 import { keyFor, paths, tenantOfReference } from '../db/paths';
 import { ZPaymentRecordSchema } from '../db/records';
 import { confirmPayment, ensurePaidOrder, orderKeyForPayment, type ConfirmPaymentDeps } from '../orders/confirm-payment';
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<void> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: process.stdout.isTTY });
   const connection = connectDatabase({ url: env.databaseUrl, projectId: env.config.FIREBASE_PROJECT_ID, name: 'payment-cli' });
   const db = connection.db;
+  const live = new LiveCache(db);
   try {
     const record = await readValue(db, paths.payment(tenantId, reference));
     if (!record) die(`no payment ${reference} in tenant ${tenantId}`);
@@ -38,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
       await show(db, tenantId, reference, record);
       return;
     }
-    const tenants = new TenantStore(db, new SecretsKey(key));
+    const tenants = new TenantStore(live, new SecretsKey(key));
     const publicBaseUrl = env.config.PUBLIC_BASE_URL ?? `http://localhost:${env.config.PORT}`;
     const graphBaseUrl = resolveGraphBaseUrl(env.config);
     const outbox: OutboxDeps = { db, graph: new GraphClient({ baseUrl: graphBaseUrl }), tenants, logger, now: Date.now };
@@ -67,6 +69,7 @@ async function main(argv: string[]): Promise<void> {
         `${outcome.pedidoId ? `; order #${outcome.pedidoId}` : ''}.\n`,
     );
   } finally {
+    live.close();
     await connection.close();
   }
 }

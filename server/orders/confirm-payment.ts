@@ -128,7 +128,7 @@ export async function confirmPayment(
   async function followUp(): Promise<ConfirmPaymentOutcome> {
     switch (decision as PaymentDecision) {
       case 'approve': {
-        const approved = await approve(deps, tenantId, record, now, log, claimed ? line : undefined);
+        const approved = await approve(deps, tenantId, record, now, log, claimed ? { auditLine: line } : undefined);
         if (claimed) deps.recent?.remember(lineKey);
         // Only when this call wrote the order (it queued its confirmation): duplicates are not timed.
         if (approved.queued.length > 0) deps.metrics?.webhookToOrder.observe({ gateway: record.gateway, source }, (Date.now() - receivedAt) / 1000);
@@ -158,8 +158,8 @@ async function approve(
   record: TPaymentRecord,
   now: number,
   log: Logger,
-  /** Set when this call's transaction completed the payment: its audit line, written with the order. */
-  claimed: Record<string, unknown> | undefined,
+  /** Set when this call's transaction completed the payment; its audit line is written with the order. */
+  claimed: { auditLine: Record<string, unknown> } | undefined,
 ): Promise<ConfirmPaymentOutcome> {
   const known = `pedido:${tenantId}/${record.referencia}`;
   if (!claimed) {
@@ -184,7 +184,7 @@ async function approve(
     // must not make a second order. A person refunds or links it.
     await withTimeout(
       deps.db.ref().update({
-        ...claimed,
+        ...claimed?.auditLine,
         [`${paths.alerts(tenantId)}/${record.referencia}`]: {
           tipo: 'pago_de_enlace_reemplazado',
           referencia: record.referencia,
@@ -234,7 +234,7 @@ async function approve(
     ],
     // Not a field of pagos/{ref}: a write there would abort concurrent transactions on it in
     // this process. The order key is derived from the reference (orderKeyForPayment).
-    alsoWrite: () => ({ ...claimed, [paths.pendingPayment(record.referencia)]: null }),
+    alsoWrite: () => ({ ...claimed?.auditLine, [paths.pendingPayment(record.referencia)]: null }),
     live: deps.live,
     now,
     owner: deps.owner,

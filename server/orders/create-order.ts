@@ -28,7 +28,7 @@ export interface CreateOrderInput {
   pago: NonNullable<TOrderRecord['pago']>;
   /** Messages to the customer, built once the human order id is known. */
   notify: (order: TOrderRecord) => Array<{ kind: OutboxKind; reply: Reply }>;
-  /** More paths to write in the same atomic update (e.g. the payment record's `pedidoKey`). */
+  /** More paths to write in the same atomic update (e.g. the payment's audit line, its pendingPayments entry). */
   alsoWrite?: (order: TOrderRecord) => Record<string, unknown>;
   /** When given, the tenant's order counter stays listened to, so numbering an order is one write. */
   live?: LiveCache;

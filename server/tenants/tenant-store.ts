@@ -1,7 +1,6 @@
-import type { Database } from 'firebase-admin/database';
 import { z } from 'zod';
 import type { MenuItem } from '../conversation/types';
-import { LiveCache } from '../db/live-cache';
+import type { LiveCache } from '../db/live-cache';
 import { paths } from '../db/paths';
 import {
   ZMenuItemRecordSchema,
@@ -46,6 +45,7 @@ const parseMenu = (raw: unknown): MenuItem[] => {
   return items.sort(compareNumero);
 };
 const parseRoute = (raw: unknown) => (typeof raw === 'string' ? raw : null);
+const ZWhatsappTokenSchema = z.object({ accessToken: z.string() });
 
 /**
  * Tenants (settings, menu, routing, credentials) from a live cache: read once, then kept
@@ -54,21 +54,15 @@ const parseRoute = (raw: unknown) => (typeof raw === 'string' ? raw : null);
  * `tenants/{id}` node: it also holds orders, payments and sessions, which grow without bound.
  */
 export class TenantStore {
-  private readonly live: LiveCache;
-  private readonly ownsLive: boolean;
   /** The last config built per tenant, with the parts it was built from (reused while they are unchanged). */
   private readonly built = new Map<string, { parts: unknown[]; config: TenantConfig | null }>();
   /** One decrypting parser per tenant and kind, so decryption results are cached by the live cache. */
   private readonly decrypters = new Map<string, (raw: unknown) => unknown>();
 
   constructor(
-    db: Database,
+    private readonly live: LiveCache,
     private readonly secretsKey: SecretsKey,
-    live?: LiveCache,
-  ) {
-    this.live = live ?? new LiveCache(db);
-    this.ownsLive = !live;
-  }
+  ) {}
 
   tenantForPhoneNumber(phoneNumberId: string): Promise<string | null> {
     return this.live.get(paths.phoneNumber(phoneNumberId), parseRoute);
@@ -101,7 +95,7 @@ export class TenantStore {
   /** The tenant's WhatsApp access token, decrypted. */
   async whatsappToken(tenantId: string): Promise<string | null> {
     const value = await this.secret(tenantId, 'whatsapp');
-    const parsed = z.object({ accessToken: z.string() }).safeParse(value);
+    const parsed = ZWhatsappTokenSchema.safeParse(value);
     return parsed.success ? parsed.data.accessToken : null;
   }
 
@@ -111,18 +105,15 @@ export class TenantStore {
   }
 
   /**
-   * Drops what is held for a tenant. Not needed for correctness (the database pushes every
-   * change); used after a write by this instance so its next read waits for the new value.
+   * Drops what is held for a tenant, so the next read waits for the stored value. Changes reach
+   * the cache by themselves; this is for a caller that has just written the tenant through
+   * another connection (an import) and must not race the change's arrival.
    */
   invalidate(tenantId: string): void {
     this.built.delete(tenantId);
-    this.live.forget(`tenants/${tenantId}`);
-    this.live.forget(`secrets/${tenantId}`);
+    this.live.forget(paths.tenant(tenantId));
+    this.live.forget(paths.secrets(tenantId));
     this.live.forget('phoneNumbers');
-  }
-
-  close(): void {
-    if (this.ownsLive) this.live.close();
   }
 
   private secret(tenantId: string, kind: string): Promise<unknown> {
