@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InboundInput } from '../conversation/types';
+import { PHONE_NUMBER_ID_PATTERN } from '../db/paths';
 
 /**
  * The Cloud API webhook envelope (reference/whatsapp-cloud-api.md §2). Third-party payloads
@@ -96,6 +97,12 @@ export function parseWebhook(envelope: z.infer<typeof ZWebhookEnvelopeSchema>): 
       }
       const v = value.data;
       const phoneNumberId = v.metadata.phone_number_id;
+      // Meta's ids are digits. Anything else cannot name one of our numbers, and must never
+      // reach a database path: skip this change, keep the rest of the batch (#12).
+      if (!PHONE_NUMBER_ID_PATTERN.test(phoneNumberId)) {
+        out.skipped.push({ reason: `invalid phone_number_id (${JSON.stringify(phoneNumberId.slice(0, 40))}${phoneNumberId.length > 40 ? '…' : ''})` });
+        continue;
+      }
       const contacts = v.contacts ?? [];
       for (const message of v.messages ?? []) {
         const waId = message.from ?? contacts[0]?.wa_id;

@@ -100,6 +100,23 @@ describe('WhatsApp webhook intake', () => {
       await h.graph.waitForMessages(waId, 1);
     });
 
+    it('skips a change whose phone_number_id is not a Meta id, with 200, and processes the rest of the batch', async () => {
+      const waId = '573001110015';
+      const bad = ['1.2', 'a/b', '', '9'.repeat(5000), '../phoneNumbers', 'constructor'];
+      const res = await h.postWebhook(
+        webhookBody([
+          ...bad.map((id) => changeFor(id, [{ waId: '573001110016', text: 'hola' }])),
+          ...bad.map((id) => statusChange(id, { id: 'wamid.Z', status: 'delivered', timestamp: '1767312000', recipient_id: '573001110016' })),
+          changeFor(pn, [{ waId, text: 'menu' }]),
+        ]),
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ received: 1, accepted: 1 });
+      await h.graph.waitForMessages(waId, 1);
+      await h.settle();
+      expect(h.graph.sent.filter((s) => s.to === '573001110016')).toHaveLength(0);
+    });
+
     it('records delivery statuses, including failures with a code, without error', async () => {
       const res = await h.postWebhook(
         webhookBody([
