@@ -2,6 +2,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { isTenantId } from '../db/paths';
+import { validationErrorMap } from '../validation-messages';
+import type { z } from 'zod';
 import { AppError, ErrorCode } from '../errors';
 import type { OutboxDeps } from '../orders/outbox';
 import { isGatewayId } from '../payments/adapters';
@@ -14,6 +16,10 @@ import { getMenu, replaceMenu, ZMenuUpdateSchema } from './menu-settings';
 import { changeOrderStatus, ZOrderStatusUpdateSchema } from './order-status';
 import { getPaymentsSettings, testGatewayCredentials, updatePaymentsSettings, ZPaymentsSettingsUpdateSchema } from './payments-settings';
 import { listAlerts, listOrders, listPayments, ZOrdersQuerySchema, ZPaymentsQuerySchema } from './queries';
+
+/** Owners read the reasons on the Spanish owners' page: problems in words, in Spanish (#17). */
+const ownerMessages = { error: validationErrorMap('es') };
+const parseInput = <T extends z.ZodType>(schema: T, value: unknown): z.output<T> => schema.parse(value, ownerMessages);
 
 /** Settings and menus are small; anything larger is not one. */
 const ADMIN_BODY_LIMIT = '200kb';
@@ -74,16 +80,16 @@ export function adminRouter(deps: AdminDeps): Router {
   // (the issue names both on one path). /pagos is the unambiguous name for the list.
   router.get('/tenants/:tenantId/payments', auth, tenantGuard('settings'), async (req, res) => {
     if ('estado' in req.query) {
-      res.json({ pagos: await listPayments(deps.db, tenantOf(res), ZPaymentsQuerySchema.parse(req.query)) });
+      res.json({ pagos: await listPayments(deps.db, tenantOf(res), parseInput(ZPaymentsQuerySchema, req.query)) });
       return;
     }
     res.json(await getPaymentsSettings(settingsDeps, tenantOf(res)));
   });
   router.get('/tenants/:tenantId/pagos', auth, tenantGuard('settings'), async (req, res) => {
-    res.json({ pagos: await listPayments(deps.db, tenantOf(res), ZPaymentsQuerySchema.parse({ estado: 'todos', ...req.query })) });
+    res.json({ pagos: await listPayments(deps.db, tenantOf(res), parseInput(ZPaymentsQuerySchema, { estado: 'todos', ...req.query })) });
   });
   router.put('/tenants/:tenantId/payments', auth, tenantGuard('settings'), async (req, res) => {
-    const body = ZPaymentsSettingsUpdateSchema.parse(req.body);
+    const body = parseInput(ZPaymentsSettingsUpdateSchema, req.body);
     const view = await updatePaymentsSettings(settingsDeps, tenantOf(res), body);
     deps.logger.info({ tenantId: tenantOf(res), by: identityOf(res).uid, enabled: view.enabled, efectivo: view.efectivo, changed: Object.keys(body) }, 'payment settings changed');
     res.json(view);
@@ -98,18 +104,18 @@ export function adminRouter(deps: AdminDeps): Router {
     res.json(await getMenu(deps.db, tenantOf(res)));
   });
   router.put('/tenants/:tenantId/menu', auth, tenantGuard('settings'), async (req, res) => {
-    const body = ZMenuUpdateSchema.parse(req.body);
+    const body = parseInput(ZMenuUpdateSchema, req.body);
     res.json(await replaceMenu(deps, tenantOf(res), body));
   });
 
   router.get('/tenants/:tenantId/orders', auth, tenantGuard('orders'), async (req, res) => {
-    res.json({ pedidos: await listOrders(deps.db, tenantOf(res), ZOrdersQuerySchema.parse(req.query), deps.now()) });
+    res.json({ pedidos: await listOrders(deps.db, tenantOf(res), parseInput(ZOrdersQuerySchema, req.query), deps.now()) });
   });
   router.get('/tenants/:tenantId/orders/stream', authenticate(deps.verifier, { allowQueryToken: true }), tenantGuard('orders'), (req, res) => {
     streamOrders(deps, req, res, tenantOf(res));
   });
   router.patch('/tenants/:tenantId/orders/:orderKey', auth, tenantGuard('orders'), async (req, res) => {
-    const body = ZOrderStatusUpdateSchema.parse(req.body);
+    const body = parseInput(ZOrderStatusUpdateSchema, req.body);
     const orderKey = String(req.params.orderKey);
     if (!/^[A-Za-z0-9_-]{1,120}$/.test(orderKey)) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'no existe ese pedido' });
     const { order, from } = await changeOrderStatus(

@@ -67,6 +67,9 @@ type Attempt = { kind: 'missing' } | { kind: 'moved'; from: OrderState } | { kin
  */
 export async function changeOrderStatus(deps: ChangeOrderStatusDeps, input: ChangeOrderStatusInput): Promise<{ order: TOrderRecord; from: OrderState }> {
   const path = paths.order(input.tenantId, input.orderKey);
+  if (!(await orderExists(deps.db, input.tenantId, input.orderKey))) {
+    throw new AppError(ErrorCode.NOT_FOUND, { userMessage: `no existe el pedido ${input.orderKey}` });
+  }
   const now = deps.now();
   let attempt: Attempt = { kind: 'missing' };
   const tx = await withTimeout(
@@ -109,6 +112,17 @@ export async function changeOrderStatus(deps: ChangeOrderStatusDeps, input: Chan
   deps.logger.info({ tenantId: input.tenantId, orderKey: input.orderKey, pedidoId: order.id, from: result.from, to: input.estado }, 'order status changed');
   await notifyCustomer(deps, input, order, now);
   return { order, from: result.from };
+}
+
+/**
+ * Whether `orders/{orderKey}` exists, asked as a query on the key among the tenant's orders:
+ * the answer is one child or none, and an id such as `constructor` or `__proto__` is only ever
+ * compared with stored keys, never resolved as a path through a store's object prototypes
+ * (#12). `hasChild` looks the key up in the SDK's own sorted map, not in a plain object.
+ */
+export async function orderExists(db: Database, tenantId: string, orderKey: string): Promise<boolean> {
+  const snap = await withTimeout(db.ref(paths.orders(tenantId)).orderByKey().equalTo(orderKey).limitToFirst(1).once('value'), `order ${orderKey} lookup`);
+  return snap.hasChild(orderKey);
 }
 
 async function notifyCustomer(deps: ChangeOrderStatusDeps, input: ChangeOrderStatusInput, order: TOrderRecord, now: number): Promise<void> {

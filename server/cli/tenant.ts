@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { connectDatabase, withTimeout } from '../db/firebase';
 import { importTenant, TenantImportError } from '../tenants/import-tenant';
 import { SecretsKey } from '../tenants/secrets-crypto';
-import { describeTenantFileErrors, ZTenantFileSchema } from '../tenants/tenant-file';
+import { describeTenantFileErrors, parseTenantFile } from '../tenants/tenant-file';
 import { die, loadCliEnv } from './cli-env';
 
 const USAGE = `Usage: npm run tenant -- import <file.json>
@@ -18,7 +18,7 @@ async function main(argv: string[]): Promise<void> {
   } catch (error) {
     die(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON (${(error as Error).message})`}`);
   }
-  const parsed = ZTenantFileSchema.safeParse(json);
+  const parsed = parseTenantFile(json);
   if (!parsed.success) die(`${file} is not a valid tenant file:\n${describeTenantFileErrors(parsed.error).map((l) => `  - ${l}`).join('\n')}`);
 
   const env = loadCliEnv();

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { TENANT_ID_PATTERN, PHONE_NUMBER_ID_PATTERN } from '../db/paths';
 import { adapters } from '../payments/adapters';
+import { placeholderReason } from '../placeholders';
+import { describeIssues, validationErrorMap } from '../validation-messages';
 
 /**
  * The tenant file (`npm run tenant -- import <file.json>`), DESIGN.md "Contracts". Non-secret
@@ -55,11 +57,25 @@ export const ZTenantFileSchema = z
       if (seen.has(item.numero)) ctx.addIssue({ code: 'custom', path: ['menu', i, 'numero'], message: `"${item.numero}" is used by two items` });
       seen.add(item.numero);
     });
+    // Samples copied from the documentation (#17): refused here instead of being sent to Meta or a gateway.
+    const placeholder = (path: Array<string | number>, value: unknown) => {
+      const reason = typeof value === 'string' ? placeholderReason(value) : undefined;
+      if (reason) ctx.addIssue({ code: 'custom', path, message: `${reason}; put the real value from the dashboard here` });
+    };
+    placeholder(['whatsapp', 'accessToken'], file.whatsapp.accessToken);
+    for (const gateway of ['wompi', 'bold', 'payu', 'sandbox'] as const) {
+      for (const [field, value] of Object.entries(file.payments[gateway] ?? {})) placeholder(['payments', gateway, field], value);
+    }
   });
 
 export type TTenantFile = z.infer<typeof ZTenantFileSchema>;
 
-/** Human-readable list of problems: `menu.2.precio: must be whole pesos (no decimals)`. */
+/** Validates a tenant file with its problems in words (`menu item 1 (numero): expected text or a number, got true/false`). */
+export function parseTenantFile(json: unknown): z.ZodSafeParseResult<TTenantFile> {
+  return ZTenantFileSchema.safeParse(json, { error: validationErrorMap('en') });
+}
+
+/** Human-readable list of problems: `menu item 3 (precio): must be whole pesos (no decimals)`. */
 export function describeTenantFileErrors(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(file)'}: ${issue.message}`);
+  return describeIssues(error, 'en', '(file)');
 }

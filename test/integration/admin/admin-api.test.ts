@@ -270,6 +270,42 @@ describe('owners and kitchen staff: /api/admin', () => {
       expect((await as('ownerB').patch('/tenants/adm-a/orders/bad-1', { estado: 'en_preparacion' })).status).toBe(403);
       expect(await h.read('tenants/adm-a/pedidos/no-existe')).toBeNull();
     });
+
+    it('answers 404 for ids that name object prototype members, and keeps working afterwards', async () => {
+      await seedOrder('adm-a', 'proto-ok');
+      for (const orderKey of ['constructor', '__proto__', 'hasOwnProperty', 'toString', 'valueOf']) {
+        const res = await as('staffA').patch(`/tenants/adm-a/orders/${orderKey}`, { estado: 'en_preparacion' });
+        expect([orderKey, res.status, res.body.error?.code]).toEqual([orderKey, 404, 'NOT_FOUND']);
+      }
+      for (const tenantId of ['constructor', '__proto__', 'hasOwnProperty', 'toString']) {
+        for (const path of [`/tenants/${tenantId}/menu`, `/tenants/${tenantId}/orders`, `/tenants/${tenantId}/payments`]) {
+          const res = await as('admin').get(path);
+          expect([path, res.status]).toEqual([path, 404]);
+        }
+        const patch = await as('admin').patch(`/tenants/${tenantId}/orders/constructor`, { estado: 'en_preparacion' });
+        expect(patch.status).toBe(404);
+      }
+      for (const gateway of ['constructor', '__proto__', 'toString']) {
+        expect((await as('ownerA').post(`/tenants/adm-a/payments/${gateway}/test`)).status).toBe(404);
+      }
+      // The server and its database connection are still fine.
+      expect((await as('staffA').patch('/tenants/adm-a/orders/proto-ok', { estado: 'en_preparacion' })).status).toBe(200);
+      expect((await h.http.get('/readyz')).status).toBe(200);
+    });
+
+    it('explains a bad body in words (Spanish, for the owners\' page), naming the field and never echoing the value', async () => {
+      const res = await as('ownerA').put('/tenants/adm-a/menu', { items: [{ numero: true, nombre: 'Hamburguesa', precio: '15000', secreto: 'x' }] });
+      expect(res.status).toBe(400);
+      const messages = (res.body.error.issues as Array<{ path: string; message: string }>).map((i) => `${i.path}: ${i.message}`);
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          'items.0.numero: se espera texto o un número, llegó true/false',
+          'items.0.precio: se espera un número, llegó texto',
+          expect.stringMatching(/^items\.0: campo desconocido "secreto"/),
+        ]),
+      );
+      expect(JSON.stringify(res.body)).not.toContain('Invalid input');
+    });
   });
 
   describe('support views', () => {

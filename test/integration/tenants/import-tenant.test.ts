@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { importTenant, TenantImportError } from '../../../server/tenants/import-tenant';
-import { describeTenantFileErrors, ZTenantFileSchema } from '../../../server/tenants/tenant-file';
+import { describeTenantFileErrors, parseTenantFile } from '../../../server/tenants/tenant-file';
 import { startHarness, tenantFile, type Harness } from '../../helpers/harness';
 
 const run = promisify(execFile);
@@ -44,7 +44,7 @@ describe('importing a tenant file', () => {
   });
 
   it('explains every invalid field in words', () => {
-    const parsed = ZTenantFileSchema.safeParse({
+    const parsed = parseTenantFile({
       id: 'bad_id',
       restaurant: { name: '' },
       whatsapp: { phoneNumberId: 'abc', accessToken: '' },
@@ -53,13 +53,43 @@ describe('importing a tenant file', () => {
     });
     expect(parsed.success).toBe(false);
     const text = describeTenantFileErrors(parsed.error!).join('\n');
-    for (const path of ['id:', 'restaurant.name:', 'whatsapp.phoneNumberId:', 'whatsapp.accessToken:', 'menu.0.precio:', 'payments.wompi.publicKey:']) expect(text).toContain(path);
+    for (const path of ['id:', 'restaurant.name:', 'whatsapp.phoneNumberId:', 'whatsapp.accessToken:', 'menu item 1 (precio):', 'payments.wompi.publicKey:']) expect(text).toContain(path);
+  });
+
+  it('says what is wrong in words: the item, the field, what was expected and what kind of value came', () => {
+    const parsed = parseTenantFile({ ...tenantFile({ id: 'words' }), menu: [{ numero: true, nombre: 'Hamburguesa', precio: '15000', color: 'rojo' }] });
+    const lines = describeTenantFileErrors(parsed.error!);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'menu item 1 (numero): expected text or a number, got true/false',
+        'menu item 1 (precio): expected a number, got text',
+        'menu item 1: unknown field "color"; check the spelling or remove it',
+      ]),
+    );
+    expect(lines.join('\n')).not.toMatch(/Invalid input|15000|rojo/);
+  });
+
+  it('refuses the sample values of the documentation instead of sending them to Meta or a gateway', () => {
+    const parsed = parseTenantFile({
+      ...tenantFile({ id: 'samples' }),
+      whatsapp: { phoneNumberId: '5550009', accessToken: 'EAAG...' },
+      payments: {
+        enabled: true,
+        wompi: { enabled: true, environment: 'sandbox', publicKey: 'pub_test_…', privateKey: 'prv_test_…', integritySecret: 'test_integrity_…', eventsSecret: 'test_events_…' },
+        bold: { enabled: true, environment: 'sandbox', apiKey: '<llave de identidad>', secretKey: '<llave secreta>' },
+      },
+    });
+    expect(parsed.success).toBe(false);
+    const text = describeTenantFileErrors(parsed.error!).join('\n');
+    for (const path of ['whatsapp.accessToken', 'payments.wompi.publicKey', 'payments.wompi.eventsSecret', 'payments.bold.apiKey', 'payments.bold.secretKey']) {
+      expect(text).toMatch(new RegExp(`${path.replace(/\./g, '\\.')}: .*put the real value`));
+    }
   });
 
   it('refuses two menu items with the same number', () => {
-    const parsed = ZTenantFileSchema.safeParse({ ...tenantFile({ id: 'dup' }), menu: [{ numero: '1', nombre: 'A', precio: 1000 }, { numero: '1', nombre: 'B', precio: 2000 }] });
+    const parsed = parseTenantFile({ ...tenantFile({ id: 'dup' }), menu: [{ numero: '1', nombre: 'A', precio: 1000 }, { numero: '1', nombre: 'B', precio: 2000 }] });
     expect(parsed.success).toBe(false);
-    expect(describeTenantFileErrors(parsed.error!).join('\n')).toContain('menu.1.numero: "1" is used by two items');
+    expect(describeTenantFileErrors(parsed.error!).join('\n')).toContain('menu item 2 (numero): "1" is used by two items');
   });
 
   it('npm run tenant -- import rejects an invalid file with the reasons and exit code 1', async () => {
@@ -69,5 +99,14 @@ describe('importing a tenant file', () => {
     const result = await run(process.execPath, ['--import', 'tsx', 'server/cli/tenant.ts', 'import', file], { env: { PATH: process.env.PATH, DATA_DIR: dir } }).catch((e: { code: number; stderr: string }) => e);
     expect((result as { code: number }).code).toBe(1);
     expect((result as { stderr: string }).stderr).toMatch(/not a valid tenant file[\s\S]*restaurant[\s\S]*menu/);
+  });
+
+  it('npm run tenant -- import refuses a file with placeholders, before touching the database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tenant-'));
+    const file = join(dir, 'samples.json');
+    writeFileSync(file, JSON.stringify({ ...tenantFile({ id: 'samples-cli' }), whatsapp: { phoneNumberId: '5550010', accessToken: 'EAAG…' } }));
+    const result = await run(process.execPath, ['--import', 'tsx', 'server/cli/tenant.ts', 'import', file], { env: { PATH: process.env.PATH, DATA_DIR: dir } }).catch((e: { code: number; stderr: string }) => e);
+    expect((result as { code: number }).code).toBe(1);
+    expect((result as { stderr: string }).stderr).toMatch(/whatsapp\.accessToken: contains "…".*put the real value/);
   });
 });
