@@ -15,6 +15,11 @@ export interface AppDeps {
   logger: Logger;
   metrics?: Metrics;
   whatsapp: WhatsAppWebhook;
+  /**
+   * Express `trust proxy`: false (the default) takes the connecting address as the client's;
+   * a hop count or a list of proxy addresses believes X-Forwarded-For that far (TRUST_PROXY).
+   */
+  trustProxy?: false | number | string[];
   /** Extra routers mounted by later modules (payments, pages, admin). */
   mount?: (app: Express) => void;
 }
@@ -26,7 +31,9 @@ const READY_TIMEOUT_MS = 3000;
 export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  // Off unless configured: believing X-Forwarded-For from a direct client would let it pick a
+  // new address per request and walk past every rate limit (#12).
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = req.get('x-request-id')?.slice(0, 100) || randomUUID();

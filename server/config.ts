@@ -1,4 +1,7 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { placeholderReason } from './placeholders';
+import { describeIssues, validationErrorMap } from './validation-messages';
 
 /** Graph API version the client is pinned to (reference/whatsapp-cloud-api.md §5.9). */
 export const GRAPH_API_VERSION = 'v25.0';
@@ -13,6 +16,53 @@ const optionalUrl = z
 const intFromEnv = (fallback: number, min = 0) =>
   z.coerce.number().int().min(min).default(fallback);
 
+/** Express's named address ranges for `trust proxy` (proxy-addr). */
+const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'] as const;
+
+function isAddressOrRange(entry: string): boolean {
+  if ((TRUST_PROXY_NAMES as readonly string[]).includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * `TRUST_PROXY` as Express's `trust proxy` takes it, but never "trust everyone": unset, empty,
+ * `false` or `0` → off (the connecting address is the client); a hop count → that many proxies
+ * in front; otherwise a comma-separated list of proxy addresses, CIDR ranges or the names
+ * loopback, linklocal, uniquelocal. Rate limits key on the client address it yields (#12).
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx): false | number | string[] => {
+    if (value === undefined || value === '' || value === 'false' || value === '0') return false;
+    if (/^\d+$/.test(value)) return Number(value);
+    if (value === 'true' || value === '*') {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'trusting every address lets any client choose its own IP (X-Forwarded-For) and escape the rate limits; give the number of proxies in front (e.g. 1) or their addresses',
+      });
+      return z.NEVER;
+    }
+    const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+    const bad = entries.filter((e) => !isAddressOrRange(e));
+    if (bad.length || entries.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a number of proxies (e.g. 1), or addresses and ranges such as loopback or 10.0.0.0/8,127.0.0.1 (${bad.length} ${bad.length === 1 ? 'entry is' : 'entries are'} neither)`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+/** A duration in seconds (fractions allowed, so tests can use short ones). */
+const secondsFromEnv = (fallbackSeconds: number, minSeconds: number) => z.coerce.number().min(minSeconds).max(3600).default(fallbackSeconds);
+
 /**
  * Every setting the server reads, validated once at start. `.env.example` documents each one.
  * Nothing else in the code reads `process.env`.
@@ -24,7 +74,23 @@ export const ZConfigSchema = z
     /** HTTP port the server listens on. */
     PORT: intFromEnv(3000, 0).pipe(z.number().max(65535)),
     /** Public https base URL customers and gateways reach, without a trailing slash. */
-    PUBLIC_BASE_URL: z.url().transform((s) => s.replace(/\/+$/, '')).optional(),
+    PUBLIC_BASE_URL: z
+      .url({ protocol: /^https?$/, error: 'must start with https:// (or http:// for a local test), e.g. https://pedidos.mirestaurante.co' })
+      .transform((s) => s.replace(/\/+$/, ''))
+      .optional(),
+    /**
+     * Proxies in front of this server whose X-Forwarded-For is believed (Express `trust proxy`).
+     * Off by default: a direct client could otherwise pick its own address for every request.
+     */
+    TRUST_PROXY: trustProxy,
+    /** A client must send its request headers within this many seconds (slowloris guard). */
+    HTTP_HEADERS_TIMEOUT_SECONDS: secondsFromEnv(10, 0.1),
+    /** A client must send its whole request (headers and body) within this many seconds. */
+    HTTP_REQUEST_TIMEOUT_SECONDS: secondsFromEnv(30, 0.1),
+    /** An idle keep-alive connection is closed after this many seconds. */
+    HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: secondsFromEnv(5, 0.1),
+    /** Open connections accepted at once; more are closed at once (file descriptors stay available). */
+    HTTP_MAX_CONNECTIONS: intFromEnv(2000, 1),
     /** pino level: fatal, error, warn, info, debug, trace, silent. */
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Firebase project id; also the emulator namespace. */
@@ -60,6 +126,7 @@ export const ZConfigSchema = z
       .string()
       .trim()
       .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes encoded in base64 (openssl rand -base64 32)')
+      .refine((s) => Buffer.from(s, 'base64').some((byte) => byte !== 0), 'is all zeros, the sample from .env.example; generate one with: openssl rand -base64 32')
       .optional(),
     /** Idle time after which a conversation starts over. */
     SESSION_TTL_MS: intFromEnv(2 * 60 * 60 * 1000, 1000),
@@ -99,6 +166,22 @@ export const ZConfigSchema = z
       .optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.FIREBASE_AUTH_EMULATOR_HOST && c.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FIREBASE_AUTH_EMULATOR_HOST'],
+        message: 'with it set, firebase-admin accepts unsigned ID tokens, so anyone could sign in as an owner; unset it in production (or set NODE_ENV=development for a local test)',
+      });
+    }
+    if (c.HTTP_REQUEST_TIMEOUT_SECONDS < c.HTTP_HEADERS_TIMEOUT_SECONDS) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_REQUEST_TIMEOUT_SECONDS'], message: 'must be at least HTTP_HEADERS_TIMEOUT_SECONDS (the whole request includes its headers)' });
+    }
+    // Samples from .env.example and the docs (#17): they would fail later, far from the cause.
+    for (const key of PLACEHOLDER_CHECKED) {
+      const value = c[key];
+      const reason = typeof value === 'string' ? placeholderReason(value) : undefined;
+      if (reason) ctx.addIssue({ code: 'custom', path: [key], message: `${reason}; set your real value, or remove the line to use the default` });
+    }
     if (c.TEST_FAULT_POINTS && c.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['TEST_FAULT_POINTS'], message: 'fault injection is for tests only; unset it in production' });
     }
@@ -116,6 +199,21 @@ export const ZConfigSchema = z
       }
     }
   });
+
+/** Settings a sample from the documentation could end up in. */
+const PLACEHOLDER_CHECKED = [
+  'PUBLIC_BASE_URL',
+  'FIREBASE_DATABASE_URL',
+  'WHATSAPP_APP_SECRET',
+  'WHATSAPP_VERIFY_TOKEN',
+  'WHATSAPP_GRAPH_URL',
+  'FIREBASE_WEB_API_KEY',
+  'WOMPI_API_URL',
+  'BOLD_API_URL',
+  'PAYU_API_URL',
+  'WOMPI_CHECKOUT_URL',
+  'PAYU_CHECKOUT_URL',
+] as const;
 
 export type TRawConfig = z.infer<typeof ZConfigSchema>;
 
@@ -148,9 +246,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment once; reports every problem together. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const parsed = ZConfigSchema.safeParse(env);
+  const parsed = ZConfigSchema.safeParse(env, { error: validationErrorMap('en') });
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+    throw new ConfigError(describeIssues(parsed.error, 'en', '(environment)'));
   }
   const raw = parsed.data;
   const database: DatabaseTarget = raw.FIREBASE_DATABASE_URL

@@ -1,3 +1,5 @@
+// First: refuses an old Node before any module that needs a newer one is loaded (#17).
+import './require-node';
 import 'dotenv/config';
 import { join } from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../functions-emulator/embedded-database';
@@ -7,6 +9,7 @@ import { connectDatabase } from './db/firebase';
 import { createLogger } from './observability/logger';
 import { createRuntime } from './runtime';
 import { SecretsKey } from './tenants/secrets-crypto';
+import { secretsKeyProblem } from './tenants/secrets-key-check';
 
 /** Boot: config → database (embedded by default) → demo data → HTTP. */
 async function main(): Promise<void> {
@@ -49,11 +52,31 @@ async function main(): Promise<void> {
   const publicBaseUrl = config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`;
   const graphBaseUrl = resolveGraphBaseUrl(config);
 
-  if (demoSecrets) {
-    const setup = connectDatabase({ url: databaseUrl!, projectId: config.FIREBASE_PROJECT_ID, name: 'demo-setup' });
-    const created = await ensureDemoTenant(setup.db, new SecretsKey(secretsKey), demoSecrets.SANDBOX_SECRET);
-    await setup.close();
-    if (created) logger.info('demo restaurant created (tenant "demo")');
+  {
+    const setup = connectDatabase({ url: databaseUrl!, projectId: config.FIREBASE_PROJECT_ID, name: 'startup-checks' });
+    try {
+      // A key that cannot open the stored credentials would make every reply fail later (#17).
+      // An unreachable database does not block the start (readiness reports it); only a proven wrong key does.
+      const keyProblem = await secretsKeyProblem(setup.db, new SecretsKey(secretsKey)).catch((error: unknown) => {
+        logger.warn({ err: error }, 'could not check SECRETS_KEY against the stored credentials');
+        return undefined;
+      });
+      if (keyProblem) {
+        const fix =
+          config.SECRETS_KEY && demoSecrets
+            ? `remove SECRETS_KEY from your .env (or environment) to use the key this data was created with (${join(config.DATA_DIR, 'demo-secrets.json')})`
+            : 'set SECRETS_KEY to the key the credentials were written with, or import the restaurants again with the new key (npm run tenant -- import <file>)';
+        await setup.close();
+        await embedded?.close();
+        fail(`SECRETS_KEY: ${keyProblem}. Fix: ${fix}.`);
+      }
+      if (demoSecrets) {
+        const created = await ensureDemoTenant(setup.db, new SecretsKey(secretsKey), demoSecrets.SANDBOX_SECRET);
+        if (created) logger.info('demo restaurant created (tenant "demo")');
+      }
+    } finally {
+      await setup.close();
+    }
   }
 
   const runtime = createRuntime({ config, logger, databaseUrl: databaseUrl!, appSecret, verifyToken, secretsKey, graphBaseUrl, publicBaseUrl, defaultMetrics: true });

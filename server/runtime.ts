@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { buildApp } from './app';
+import { createHttpServer } from './http-server';
 import type { Config } from './config';
 import { connectDatabase, type DatabaseConnection } from './db/firebase';
 import type { PaymentStarter, TurnDeps } from './conversation/run-turn';
@@ -122,6 +123,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const app = buildApp({
     db,
     logger,
+    trustProxy: config.TRUST_PROXY,
     metrics,
     whatsapp,
     mount: (app) => {
@@ -186,7 +188,12 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     gateways,
     listen(port, host) {
       return new Promise((resolve, reject) => {
-        const s = app.listen(port, host ?? '0.0.0.0');
+        const s = createHttpServer(app, {
+          headersTimeoutMs: Math.round(config.HTTP_HEADERS_TIMEOUT_SECONDS * 1000),
+          requestTimeoutMs: Math.round(config.HTTP_REQUEST_TIMEOUT_SECONDS * 1000),
+          keepAliveTimeoutMs: Math.round(config.HTTP_KEEP_ALIVE_TIMEOUT_SECONDS * 1000),
+          maxConnections: config.HTTP_MAX_CONNECTIONS,
+        }).listen(port, host ?? '0.0.0.0');
         s.once('error', reject);
         s.once('listening', () => {
           server = s;
