@@ -126,6 +126,32 @@ describe('npm start on the embedded default', () => {
     expect(await second.stop('SIGTERM')).toBe(0);
   }, 60_000);
 
+  it('starts the embedded default from a copy of .env.example (cp .env.example .env)', async () => {
+    writeFileSync(join(dir, '.env'), readFileSync(join(ROOT, '.env.example')));
+    const app = start();
+    await app.ready;
+    expect(app.output()).toContain(`  simulator: http://localhost:${ports.PORT}/simulator`);
+    expect(await dbGet('tenants/demo/restaurant')).toMatchObject({ name: 'La Hamburguesería de la 80' });
+    expect(app.errors()).toBe('');
+    expect(await app.stop('SIGTERM')).toBe(0);
+  }, 60_000);
+
+  it('refuses a SECRETS_KEY that cannot open the credentials already stored, saying how to fix it', async () => {
+    const first = start();
+    await first.ready;
+    expect(await first.stop('SIGTERM')).toBe(0);
+    const wrongKey = start({ SECRETS_KEY: Buffer.alloc(32, 9).toString('base64') });
+    expect(await wrongKey.exited).toBe(1);
+    expect(wrongKey.errors()).toMatch(/^Cannot start: SECRETS_KEY: it cannot decrypt the credentials already stored \(restaurant "demo", \w+\).*Fix: remove SECRETS_KEY/m);
+    expect(wrongKey.errors()).not.toContain(Buffer.alloc(32, 9).toString('base64'));
+  }, 60_000);
+
+  it('refuses the Firebase Auth emulator together with NODE_ENV=production', async () => {
+    const app = start({ NODE_ENV: 'production', FIREBASE_AUTH_EMULATOR_HOST: '127.0.0.1:9099' });
+    expect(await app.exited).toBe(1);
+    expect(app.errors()).toMatch(/FIREBASE_AUTH_EMULATOR_HOST: .*unsigned ID tokens/);
+  }, 30_000);
+
   it('exits with a clear message naming PORT when the port is taken', async () => {
     const blocker = await occupy(ports.PORT);
     try {
