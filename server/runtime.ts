@@ -139,7 +139,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       if (graphCapture) app.use('/demo', graphCapture.router());
       app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier }));
       app.use(kitchenPageRouter(signInConfigFrom(config)), adminPageRouter(signInConfigFrom(config)));
-      if (config.demoMode) app.use(simulatorRouter({ tenants, logger, appSecret: settings.appSecret, selfBaseUrl: () => selfBaseUrl }));
+      if (config.demoMode) app.use(simulatorRouter({ tenants, logger, appSecret: settings.appSecret, capture: graphCapture, selfBaseUrl: () => selfBaseUrl }));
     },
   });
   const reconciler = new Reconciler({

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import axios from 'axios';
 import { DEMO_PHONE_NUMBER_ID } from '../demo/demo-setup';
-import { simulatedWebhookBody, type TSimulatorSend } from '../web/simulator';
+import { DEMO_MESSAGES_SIGNATURE_HEADER, demoMessagesSignature, simulatedWebhookBody, type TSimulatorSend } from '../web/simulator';
 import { signMetaBody } from '../whatsapp/signature';
 import { die, loadCliEnv } from './cli-env';
 
@@ -50,7 +50,12 @@ async function main(): Promise<void> {
   };
 
   const show = async () => {
-    const res = await axios.get(`${base}/demo/messages`, { params: { waId, after }, validateStatus: () => true });
+    // Signed with the app secret: the messages of a number are shown only to whoever holds it.
+    const res = await axios.get(`${base}/demo/messages`, {
+      params: { waId, after },
+      headers: { [DEMO_MESSAGES_SIGNATURE_HEADER]: demoMessagesSignature(waId, appSecret) },
+      validateStatus: () => true,
+    });
     if (res.status === 404) return false;
     for (const m of (res.data?.messages ?? []) as Array<{ seq: number; body: Record<string, any> }>) {
       after = Math.max(after, m.seq);

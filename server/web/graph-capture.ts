@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 /**
  * Demo mode only: a stand-in for the Graph API inside this server. The Graph client is
  * pointed here, so every message the bot sends is captured and shown by the simulator and
- * the terminal chat instead of going to WhatsApp.
+ * the terminal chat instead of going to WhatsApp. Reading them back is guarded per browser in
+ * server/web/simulator.ts (`GET /demo/messages`).
  */
 export interface CapturedMessage {
   seq: number;
@@ -36,15 +37,6 @@ export class GraphCapture {
       this.messages.push({ seq: ++this.seq, messageId, phoneNumberId: String(req.params.phoneNumberId), to, at: Date.now(), body });
       if (this.messages.length > CAPTURE_LIMIT) this.messages.shift();
       res.json({ messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: to }], messages: [{ id: messageId }] });
-    });
-    router.get('/messages', (req, res) => {
-      const waId = String(req.query.waId ?? '');
-      const after = Number(req.query.after ?? 0) || 0;
-      if (!/^\d{6,20}$/.test(waId)) {
-        res.status(400).json({ error: { code: 'INVALID_BODY', message: 'waId must be digits' } });
-        return;
-      }
-      res.json({ messages: this.since(waId, after) });
     });
     return router;
   }

@@ -265,7 +265,7 @@ const SCRIPT = String.raw`
     setTyping(true);
     var body = { waId: waId };
     Object.keys(payload).forEach(function (k) { body[k] = payload[k]; });
-    return fetch('/simulator/api/send', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    return fetch('/simulator/api/send', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
       .then(function (res) {
         if (res.ok) { message.meta.lastChild.textContent = '✓✓'; return; }
         return res.json().catch(function () { return {}; }).then(function (data) {
@@ -283,9 +283,14 @@ const SCRIPT = String.raw`
   }
 
   function fetchMessages(since) {
-    return fetch('/demo/messages?waId=' + encodeURIComponent(waId) + '&after=' + since, { cache: 'no-store' }).then(function (res) {
-      if (!res.ok) throw new Error('HTTP ' + res.status);
-      return res.json();
+    return fetch('/demo/messages?waId=' + encodeURIComponent(waId) + '&after=' + since, { cache: 'no-store', credentials: 'same-origin' }).then(function (res) {
+      if (res.ok) return res.json();
+      // Another browser holds this number (409), or this one has no session (403): say so.
+      return res.json().catch(function () { return {}; }).then(function (data) {
+        var error = new Error((data && data.error && data.error.message) || ('HTTP ' + res.status));
+        error.refused = res.status === 403 || res.status === 409 || res.status === 429;
+        throw error;
+      });
     });
   }
 
@@ -300,13 +305,13 @@ const SCRIPT = String.raw`
           messages.forEach(function (m) { after = Math.max(after, m.seq); renderBot(m); });
           setTyping(false);
           if (follow) scrollDown();
-        } else if (status.textContent === 'sin conexión') {
+        } else if (status.textContent !== 'escribiendo…') {
           setTyping(false);
         }
       })
-      .catch(function () {
+      .catch(function (error) {
         if (gen !== generation) return;
-        status.textContent = 'sin conexión';
+        status.textContent = error && error.refused ? error.message : 'sin conexión';
         delay = Math.min(delay * 2, MAX_POLL_MS);
       })
       .then(function () {

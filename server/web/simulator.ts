@@ -7,8 +7,10 @@ import { z } from 'zod';
 import { DEMO_DISPLAY_NUMBER, DEMO_PHONE_NUMBER_ID } from '../demo/demo-setup';
 import { maskPhone } from '../observability/logger';
 import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
-import { signMetaBody } from '../whatsapp/signature';
+import { signMetaBody, verifyMetaSignature } from '../whatsapp/signature';
+import type { GraphCapture } from './graph-capture';
 import { simulatorPage } from './simulator-page';
+import { SIMULATOR_COOKIE, SimulatorSessions, simulatorTokenFrom } from './simulator-sessions';
 
 /**
  * Demo mode only: a WhatsApp look-alike in the browser (`/simulator`). The page never sees the
@@ -16,6 +18,11 @@ import { simulatorPage } from './simulator-page';
  * Cloud API webhook, signs it and posts it to its own `/api/webhooks/whatsapp`, so the message
  * takes exactly the production path. The bot's answers are read back from the Graph capture
  * (`GET /demo/messages`).
+ *
+ * One browser never sees another's customer (#12): the page gets an HttpOnly cookie, a number
+ * belongs to the first browser that uses it (server/web/simulator-sessions.ts), and both
+ * sending and reading require the browser that holds the number. `npm run chat` reads with a
+ * header signed with the app secret instead (`demoMessagesSignature`).
  */
 export interface SimulatorDeps {
   tenants: TenantStore;
@@ -24,6 +31,8 @@ export interface SimulatorDeps {
   appSecret: string;
   /** Where this server itself listens (e.g. http://127.0.0.1:3000). */
   selfBaseUrl: () => string;
+  /** Where the bot's answers are captured; `GET /demo/messages` reads them. */
+  capture?: GraphCapture;
   /** The WhatsApp number the simulated customer writes to; the demo restaurant's by default. */
   phoneNumberId?: string;
   displayPhoneNumber?: string;
@@ -71,6 +80,14 @@ export const ZSimulatorSendSchema = z
   });
 export type TSimulatorSend = z.infer<typeof ZSimulatorSendSchema>;
 
+/** Header with which a holder of the app secret (`npm run chat`) reads any number's messages. */
+export const DEMO_MESSAGES_SIGNATURE_HEADER = 'x-demo-signature';
+
+/** The value of that header for `waId`: the app secret's HMAC over a fixed label and the number. */
+export function demoMessagesSignature(waId: string, appSecret: string): string {
+  return signMetaBody(`demo-messages:${waId}`, appSecret);
+}
+
 /** The `messages[0]` content of a Cloud API webhook for what the page sent. */
 function inboundMessage(input: TSimulatorSend): Record<string, unknown> {
   if (input.choice) return { type: 'interactive', interactive: { type: input.choice.kind, [input.choice.kind]: { id: input.choice.id, title: input.choice.title } } };
@@ -112,7 +129,26 @@ export function simulatorRouter(deps: SimulatorDeps): Router {
   const phoneNumberId = deps.phoneNumberId ?? DEMO_PHONE_NUMBER_ID;
   const displayPhoneNumber = deps.displayPhoneNumber ?? DEMO_DISPLAY_NUMBER;
 
-  router.get('/simulator', async (_req: Request, res: Response) => {
+  const sessions = new SimulatorSessions();
+  const refuse = (res: Response, status: number, code: string, message: string) => res.status(status).json({ error: { code, message } });
+  /** The browser's token, or an answer saying how to get one. */
+  const tokenOf = (req: Request, res: Response): string | undefined => {
+    const token = simulatorTokenFrom(req.get('cookie'));
+    if (!token) refuse(res, 403, 'SIMULATOR_SESSION_REQUIRED', 'abre /simulator en este navegador para empezar (la conversación queda ligada a él)');
+    return token;
+  };
+  /** Claims `waId` for this browser, or answers why it cannot. */
+  const claimFor = (res: Response, token: string, waId: string): boolean => {
+    const result = sessions.claim(token, waId);
+    if (result === 'taken') refuse(res, 409, 'NUMBER_IN_USE', 'ese número lo está usando otro navegador; elige otro número');
+    if (result === 'too-many') refuse(res, 429, 'TOO_MANY_NUMBERS', 'este navegador ya usa muchos números; sigue con uno de ellos');
+    return result === 'owned';
+  };
+
+  router.get('/simulator', async (req: Request, res: Response) => {
+    if (!simulatorTokenFrom(req.get('cookie'))) {
+      res.cookie(SIMULATOR_COOKIE, SimulatorSessions.newToken(), { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: 365 * 24 * 3600 * 1000 });
+    }
     const tenantId = await deps.tenants.tenantForPhoneNumber(phoneNumberId);
     const tenant = tenantId ? await deps.tenants.getTenant(tenantId) : null;
     res
@@ -131,7 +167,10 @@ export function simulatorRouter(deps: SimulatorDeps): Router {
   // JSON only: a cross-site form cannot send application/json without a CORS preflight,
   // which this server never grants, so other sites cannot make the page's customer speak.
   router.post('/simulator/api/send', limiter, express.json({ limit: '16kb' }), async (req: Request, res: Response) => {
+    const token = tokenOf(req, res);
+    if (!token) return;
     const input = ZSimulatorSendSchema.parse(req.body);
+    if (!claimFor(res, token, input.waId)) return;
     const messageId = `wamid.SIM_${randomUUID().replace(/-/g, '')}`;
     const body = simulatedWebhookBody({ ...input, phoneNumberId, displayPhoneNumber, messageId, now: new Date() });
     const answer = await axios
@@ -150,6 +189,32 @@ export function simulatorRouter(deps: SimulatorDeps): Router {
       return;
     }
     res.json({ messageId });
+  });
+
+  router.get('/demo/messages', (req: Request, res: Response) => {
+    if (!deps.capture) {
+      res.status(404).end();
+      return;
+    }
+    const waId = String(req.query.waId ?? '');
+    const after = Number(req.query.after ?? 0) || 0;
+    if (!/^\d{6,20}$/.test(waId)) {
+      refuse(res, 400, 'INVALID_BODY', 'waId must be digits');
+      return;
+    }
+    const signature = req.get(DEMO_MESSAGES_SIGNATURE_HEADER);
+    if (signature !== undefined) {
+      try {
+        verifyMetaSignature(Buffer.from(`demo-messages:${waId}`), signature, deps.appSecret);
+      } catch {
+        refuse(res, 401, 'SIGNATURE_INVALID', 'invalid signature');
+        return;
+      }
+    } else {
+      const token = tokenOf(req, res);
+      if (!token || !claimFor(res, token, waId)) return;
+    }
+    res.set('cache-control', 'no-store').json({ messages: deps.capture.since(waId, after) });
   });
   return router;
 }

@@ -1,7 +1,8 @@
 import type { Page } from 'playwright-core';
 import { DEMO_PHONE_NUMBER_ID } from '../../../server/demo/demo-setup';
 import { launchBrowser, screenshotForDocs, type BrowserSession } from '../../helpers/browser';
-import { startHarness, type Harness } from '../../helpers/harness';
+import { demoMessagesSignature } from '../../../server/web/simulator';
+import { startHarness, TEST_APP_SECRET, type Harness } from '../../helpers/harness';
 
 /**
  * The embedded default as a newcomer meets it, in a real browser: the WhatsApp simulator, the
@@ -187,7 +188,8 @@ describe('the demo in a browser: simulator, sandbox checkout, status page', () =
     const page = await h.http.get('/simulator');
     expect(page.status).toBe(200);
     expect(page.text).not.toContain(h.config.WHATSAPP_APP_SECRET!);
-    const send = (body: unknown) => h.http.post('/simulator/api/send').send(body as object);
+    const cookie = sessionCookie(page.headers['set-cookie']);
+    const send = (body: unknown) => h.http.post('/simulator/api/send').set('cookie', cookie).send(body as object);
     const bad = [
       {},
       { waId: '573001234567' },
@@ -209,6 +211,73 @@ describe('the demo in a browser: simulator, sandbox checkout, status page', () =
     expect(ok.body.messageId).toMatch(/^wamid\.SIM_/);
     await h.settle();
     expect(await h.read('tenants/demo/sesiones/573007770000')).not.toBeNull();
+  });
+});
+
+/** `simulador=<token>` from a Set-Cookie answer, checking the cookie cannot be read by scripts or sent cross-site. */
+function sessionCookie(setCookie: string[] | string | undefined): string {
+  const header = ([] as string[]).concat(setCookie ?? []).find((c) => c.startsWith('simulador='));
+  expect(header).toMatch(/^simulador=[A-Za-z0-9_-]{43};.*HttpOnly/i);
+  expect(header).toMatch(/SameSite=Strict/i);
+  return header!.split(';')[0]!;
+}
+
+describe('the demo never shows one customer\'s messages to another', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ demo: true });
+  });
+  afterAll(() => h?.close());
+
+  const newBrowser = async () => sessionCookie((await h.http.get('/simulator')).headers['set-cookie']);
+  const messagesOf = (waId: string, cookie?: string) => {
+    const req = h.http.get(`/demo/messages?waId=${waId}`);
+    return cookie ? req.set('cookie', cookie) : req;
+  };
+
+  it('only the browser that started a conversation can read it or write in it', async () => {
+    const waId = '573006660001';
+    const alice = await newBrowser();
+    const mallory = await newBrowser();
+    expect(alice).not.toBe(mallory);
+
+    for (const text of ['hola', 'Quiero 2 hamburguesas', 'confirmar', 'Calle 80 #12-34 apto 501']) {
+      expect((await h.http.post('/simulator/api/send').set('cookie', alice).send({ waId, text })).status).toBe(200);
+      await h.settle();
+    }
+    const own = await messagesOf(waId, alice);
+    expect(own.status).toBe(200);
+    expect(JSON.stringify(own.body.messages)).toContain('$30.000');
+
+    // Anyone else: no cookie, another browser's cookie, a forged cookie, or a forged CLI signature.
+    const strangers = [
+      await messagesOf(waId),
+      await messagesOf(waId, mallory),
+      await messagesOf(waId, `simulador=${'A'.repeat(43)}`),
+      await messagesOf(waId).set('x-demo-signature', `sha256=${'0'.repeat(64)}`),
+    ];
+    expect(strangers.map((r) => r.status)).toEqual([403, 409, 409, 401]);
+    for (const res of strangers) expect(JSON.stringify(res.body)).not.toMatch(/Calle 80|\$30\.000|Hamburguesa/);
+    const hijack = await h.http.post('/simulator/api/send').set('cookie', mallory).send({ waId, text: 'confirmar' });
+    expect(hijack.status).toBe(409);
+    expect(hijack.body.error.code).toBe('NUMBER_IN_USE');
+    expect((await h.http.post('/simulator/api/send').send({ waId: '573006660002', text: 'hola' })).status).toBe(403);
+
+    // Another browser keeps its own numbers.
+    expect((await h.http.post('/simulator/api/send').set('cookie', mallory).send({ waId: '573006660003', text: 'hola' })).status).toBe(200);
+    expect((await messagesOf('573006660003', alice)).status).toBe(409);
+  });
+
+  it('npm run chat reads with a header signed with the app secret', async () => {
+    const alice = await newBrowser();
+    const waId = '573006660004';
+    expect((await h.http.post('/simulator/api/send').set('cookie', alice).send({ waId, text: 'hola' })).status).toBe(200);
+    await h.settle();
+    const signed = await messagesOf(waId).set('x-demo-signature', demoMessagesSignature(waId, TEST_APP_SECRET));
+    expect(signed.status).toBe(200);
+    expect(signed.body.messages.length).toBeGreaterThan(0);
+    // A signature for one number does not open another.
+    expect((await messagesOf('573006660001').set('x-demo-signature', demoMessagesSignature(waId, TEST_APP_SECRET))).status).toBe(401);
   });
 });
 
