@@ -6,6 +6,7 @@ import { ensureDemoSecrets, ensureDemoTenant, DEMO_DISPLAY_NUMBER } from './demo
 import { connectDatabase } from './db/firebase';
 import { createLogger } from './observability/logger';
 import { createRuntime } from './runtime';
+import { RunningServer } from './dev/running-server';
 import { SecretsKey } from './tenants/secrets-crypto';
 
 /** Boot: config → database (embedded by default) → demo data → HTTP. */
@@ -56,9 +57,11 @@ async function main(): Promise<void> {
     if (created) logger.info('demo restaurant created (tenant "demo")');
   }
 
-  const runtime = createRuntime({ config, logger, databaseUrl: databaseUrl!, appSecret, verifyToken, secretsKey, graphBaseUrl, publicBaseUrl, defaultMetrics: true });
+  const running = await RunningServer.prepare(config);
+  const runtime = createRuntime({ config: running.runtimeConfig, signIn: running.signIn, logger, databaseUrl: databaseUrl!, appSecret, verifyToken, secretsKey, graphBaseUrl, publicBaseUrl, defaultMetrics: true });
+  let port: number;
   try {
-    await runtime.listen(config.PORT);
+    port = await runtime.listen(config.PORT);
   } catch (error) {
     await runtime.close().catch(() => undefined);
     await embedded?.close();
@@ -81,6 +84,7 @@ async function main(): Promise<void> {
       `  orders: curl 'http://${embedded!.emulatorHost}/tenants/demo/pedidos.json?print=pretty'`,
     );
   }
+  lines.push(...running.announce({ port: port!, publicBaseUrl, databaseUrl: databaseUrl!, databaseHost: embedded?.emulatorHost ?? null }, logger, (line) => process.stdout.write(`${line}\n`)));
   lines.push(...notices.map((notice) => `  NOTE: ${notice}`));
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -90,6 +94,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await runtime.close().catch((error: unknown) => logger.error({ err: error }, 'error while closing'));
+    await running.close();
     await embedded?.close();
     process.exit(0);
   };
