@@ -8,6 +8,7 @@ import { ensureDemoSecrets, ensureDemoTenant, DEMO_DISPLAY_NUMBER } from './demo
 import { connectDatabase } from './db/firebase';
 import { createLogger } from './observability/logger';
 import { createRuntime } from './runtime';
+import { RunningServer } from './dev/running-server';
 import { SecretsKey } from './tenants/secrets-crypto';
 import { secretsKeyProblem } from './tenants/secrets-key-check';
 
@@ -79,9 +80,11 @@ async function main(): Promise<void> {
     }
   }
 
-  const runtime = createRuntime({ config, logger, databaseUrl: databaseUrl!, appSecret, verifyToken, secretsKey, graphBaseUrl, publicBaseUrl, defaultMetrics: true });
+  const running = await RunningServer.prepare(config);
+  const runtime = createRuntime({ config: running.runtimeConfig, signIn: running.signIn, logger, databaseUrl: databaseUrl!, appSecret, verifyToken, secretsKey, graphBaseUrl, publicBaseUrl, defaultMetrics: true });
+  let port: number;
   try {
-    await runtime.listen(config.PORT);
+    port = await runtime.listen(config.PORT);
   } catch (error) {
     await runtime.close().catch(() => undefined);
     await embedded?.close();
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
       `  orders: curl 'http://${embedded!.emulatorHost}/tenants/demo/pedidos.json?print=pretty'`,
     );
   }
+  lines.push(...running.announce({ port: port!, publicBaseUrl, databaseUrl: databaseUrl!, databaseHost: embedded?.emulatorHost ?? null }, logger, (line) => process.stdout.write(`${line}\n`)));
   lines.push(...notices.map((notice) => `  NOTE: ${notice}`));
   process.stdout.write(`${lines.join('\n')}\n`);
 
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down');
     await runtime.close().catch((error: unknown) => logger.error({ err: error }, 'error while closing'));
+    await running.close();
     await embedded?.close();
     process.exit(0);
   };

@@ -37,7 +37,7 @@ import { firebaseTokenVerifier } from './admin/auth';
 import { KitchenFeed } from './admin/kitchen-feed';
 import { adminPageRouter } from './web/admin-page';
 import { kitchenPageRouter } from './web/kitchen-page';
-import { signInConfigFrom } from './web/kitchen-signin';
+import { signInConfigFrom, type SignInConfig } from './web/kitchen-signin';
 import { simulatorChatLink, simulatorRouter } from './web/simulator';
 
 /** Gateways post small bodies; anything larger is not a notification. */
@@ -57,6 +57,8 @@ export interface RuntimeSettings {
   publicBaseUrl: string;
   /** Process metrics (CPU, memory, event loop) in /metrics; only for the one runtime of a process. */
   defaultMetrics?: boolean;
+  /** What the sign-in pages use, when not derived from config (the embedded default's local Auth emulator). */
+  signIn?: SignInConfig;
   now?: () => number;
 }
 
@@ -138,7 +140,8 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       app.use(sandboxCheckoutRouter({ db, tenants, gateways, logger, selfBaseUrl: () => selfBaseUrl }));
       if (graphCapture) app.use('/demo', graphCapture.router());
       app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier }));
-      app.use(kitchenPageRouter(signInConfigFrom(config)), adminPageRouter(signInConfigFrom(config)));
+      const signIn = settings.signIn ?? signInConfigFrom(config);
+      app.use(kitchenPageRouter(signIn), adminPageRouter(signIn));
       if (config.demoMode) app.use(simulatorRouter({ tenants, logger, appSecret: settings.appSecret, capture: graphCapture, selfBaseUrl: () => selfBaseUrl }));
     },
   });

@@ -4,13 +4,20 @@ import { importTenant, TenantImportError } from '../tenants/import-tenant';
 import { SecretsKey } from '../tenants/secrets-crypto';
 import { describeTenantFileErrors, parseTenantFile } from '../tenants/tenant-file';
 import { die, loadCliEnv } from './cli-env';
+import { exportCommand, listCommand } from './tenant-read';
 
 const USAGE = `Usage: npm run tenant -- import <file.json>
-  Validates the tenant file and writes it (importing again updates it).
+       npm run tenant -- list
+       npm run tenant -- export <id> > restaurant.json
+  import validates the tenant file and writes it (importing again updates it); list shows every
+  restaurant; export prints one as a tenant file with its credentials masked. Example file:
+  docs/tenant-example.json.
   Uses the same environment as the server (.env); with none, the embedded database of a running "npm start".`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, file] = argv;
+  if (command === 'list') return listCommand();
+  if (command === 'export') return exportCommand(file);
   if (command !== 'import' || !file) die(USAGE);
   let json: unknown;
   try {

@@ -9,6 +9,10 @@ import { escapeHtml } from './html';
 export interface SignInConfig {
   signInUrl: string | null;
   refreshUrl: string | null;
+  /** Why sign-in cannot be used right now (shown when the page loads), e.g. while the local Auth emulator starts. */
+  unavailable?: string | null;
+  /** Sign-in is on its way: the page reloads itself until it is ready. */
+  pending?: boolean;
 }
 
 /** The Auth emulator accepts any API key; production needs the project's web API key. */
@@ -114,6 +118,17 @@ const staffAuth = (() => {
     }
   }
   return { signIn, signOut: () => save(null), token, api, session: load };
+})();
+// Said when the page loads, not after a first attempt: sign-in missing, starting or broken.
+(() => {
+  const reason = SIGN_IN.signInUrl ? SIGN_IN.unavailable : 'El inicio de sesión no está configurado en este servidor (FIREBASE_WEB_API_KEY).';
+  const form = document.getElementById('login-form');
+  if (!reason || !form) return;
+  const note = document.createElement('p');
+  note.id = 'login-unavailable'; note.className = 'error'; note.setAttribute('role', 'status'); note.textContent = reason;
+  form.before(note);
+  document.getElementById('login-button').disabled = true;
+  if (SIGN_IN.pending && !staffAuth.session()) setTimeout(() => location.reload(), 4000);
 })();
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);

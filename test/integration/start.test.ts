@@ -4,6 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectDatabase } from '../../server/db/firebase';
+import { ZRuntimeInfoSchema } from '../../server/dev/runtime-file';
+import { authEmulatorHost } from '../helpers/auth-emulator';
 import { freePort } from '../helpers/harness';
 
 /**
@@ -15,6 +17,8 @@ const ROOT = join(__dirname, '..', '..');
 const TSX_CLI = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
 const MAIN = join(ROOT, 'server', 'main.ts');
 const START_TIMEOUT_MS = 25_000;
+/** The local Auth emulator builds its request validator first: 10–20 s of CPU, more under load. */
+const SIGN_IN_TIMEOUT_MS = 150_000;
 
 interface Started {
   child: ChildProcess;
@@ -40,11 +44,16 @@ describe('npm start on the embedded default', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function start(extraEnv: Record<string, string> = {}): Started {
-    // Only what a shell would have: no .env (cwd is the temp folder), no Firebase variables.
+  /**
+   * Only what a shell would have: no .env (cwd is the temp folder), no Firebase variables.
+   * Tests about other things point sign-in at the test run's Auth emulator, so each start does
+   * not build one of its own; `localSignIn` keeps the true default.
+   */
+  function start(extraEnv: Record<string, string> = {}, options: { localSignIn?: boolean } = {}): Started {
+    const signIn = options.localSignIn ? {} : { FIREBASE_AUTH_EMULATOR_HOST: process.env.FIREBASE_AUTH_EMULATOR_HOST ?? '' };
     const child = spawn(process.execPath, [TSX_CLI, MAIN], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir, LOG_LEVEL: 'warn', DATA_DIR: join(dir, '.data'), ...ports, ...extraEnv },
+      env: { PATH: process.env.PATH ?? '', HOME: dir, LOG_LEVEL: 'warn', DATA_DIR: join(dir, '.data'), ...ports, ...signIn, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: tsx runs the server in a child, and a forced stop must reach both.
       detached: true,
@@ -151,6 +160,114 @@ describe('npm start on the embedded default', () => {
     expect(await app.exited).toBe(1);
     expect(app.errors()).toMatch(/FIREBASE_AUTH_EMULATOR_HOST: .*unsigned ID tokens/);
   }, 30_000);
+  const waitForOutput = async (app: Started, pattern: RegExp, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(app.output())) {
+      if (app.child.exitCode !== null) throw new Error(`exited while waiting for ${pattern}:\n${app.output()}\n${app.errors()}`);
+      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${app.output()}\n${app.errors()}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+  const runtimeFile = () => ZRuntimeInfoSchema.parse(JSON.parse(readFileSync(join(dir, '.data', 'runtime.json'), 'utf8')));
+  const cli = (script: string, args: string[]) => {
+    const child = spawn(process.execPath, [TSX_CLI, join(ROOT, 'server', 'cli', script), ...args], {
+      cwd: dir,
+      // Only DATA_DIR: the tools find the server's ports in its runtime file.
+      env: { PATH: process.env.PATH ?? '', HOME: dir, DATA_DIR: join(dir, '.data') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    return { child, exited, output: () => out, errors: () => err };
+  };
+  const signInWithPassword = async (host: string, email: string, password: string) => {
+    const res = await fetch(`http://${host}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=any-key`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password, returnSecureToken: true }),
+    });
+    const body = (await res.json()) as { idToken?: string };
+    expect(res.status).toBe(200);
+    return body.idToken!;
+  };
+  const claimsOf = (idToken: string) => JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString('utf8'));
+
+  it('starts its own Firebase Auth emulator with a demo owner and kitchen user, again after a restart', async () => {
+    const first = start({}, { localSignIn: true });
+    await first.ready;
+    const base = `http://localhost:${ports.PORT}`;
+    const owner = /^ {4}owner +(\S+) +password (\S+)/m.exec(first.output());
+    const kitchen = /^ {4}kitchen +(\S+) +password (\S+)/m.exec(first.output());
+    expect(owner?.[1]).toBe('dueno@demo.test');
+    expect(kitchen?.[1]).toBe('cocina@demo.test');
+    const info = runtimeFile();
+    expect(info).toMatchObject({ port: Number(ports.PORT), databaseHost: `127.0.0.1:${ports.EMBEDDED_DATABASE_PORT}`, projectId: 'demo-pedidos' });
+    const authHost = info.authEmulator!.host;
+
+    await waitForOutput(first, /^Sign-in ready: /m, SIGN_IN_TIMEOUT_MS);
+    expect(runtimeFile().authEmulator).toEqual({ host: authHost, state: 'ready' });
+    // The pages now offer sign-in at load, with no notice.
+    const page = await (await fetch(`${base}/kitchen`)).text();
+    const signIn = JSON.parse(/const SIGN_IN = (\{.*?\});/.exec(page)![1]!);
+    expect(signIn).toMatchObject({ signInUrl: `http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=emulator-any-key`, unavailable: null, pending: false });
+
+    // Real sign-in: ID tokens with the claims the admin API reads, accepted by the server.
+    const ownerToken = await signInWithPassword(authHost, owner![1]!, owner![2]!);
+    expect(claimsOf(ownerToken)).toMatchObject({ tenantId: 'demo', role: 'owner', email: 'dueno@demo.test', aud: 'demo-pedidos' });
+    const kitchenToken = await signInWithPassword(authHost, kitchen![1]!, kitchen![2]!);
+    expect(claimsOf(kitchenToken)).toMatchObject({ tenantId: 'demo', role: 'staff', email: 'cocina@demo.test' });
+    const me = await fetch(`${base}/api/admin/me`, { headers: { authorization: `Bearer ${kitchenToken}` } });
+    expect(await me.json()).toMatchObject({ role: 'staff', tenantId: 'demo' });
+    const settings = await fetch(`${base}/api/admin/tenants/demo/payments`, { headers: { authorization: `Bearer ${ownerToken}` } });
+    expect(settings.status).toBe(200);
+
+    // `npm run user` uses that emulator with no variable but DATA_DIR, and refuses a tenant that does not exist.
+    const created = cli('user.ts', ['create', 'ayudante@demo.test', '--tenant', 'demo', '--role', 'staff', '--password', 'clave-ayudante']);
+    expect(await created.exited).toBe(0);
+    expect(created.output()).toContain(`Created ayudante@demo.test`);
+    expect(claimsOf(await signInWithPassword(authHost, 'ayudante@demo.test', 'clave-ayudante'))).toMatchObject({ tenantId: 'demo', role: 'staff' });
+    const refused = cli('user.ts', ['create', 'otro@demo.test', '--tenant', 'no-existe', '--role', 'owner']);
+    expect(await refused.exited).toBe(1);
+    expect(refused.errors()).toContain('tenant "no-existe" does not exist');
+
+    // A clean stop removes the runtime file and the emulator with it.
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(existsSync(join(dir, '.data', 'runtime.json'))).toBe(false);
+    await expect(fetch(`http://${authHost}/`)).rejects.toThrow();
+
+    // The emulator keeps users in memory: the next start makes them again, same passwords.
+    const second = start({}, { localSignIn: true });
+    await second.ready;
+    expect(second.output()).toContain(`owner   dueno@demo.test  password ${owner![2]}`);
+    await waitForOutput(second, /^Sign-in ready: /m, SIGN_IN_TIMEOUT_MS);
+    const again = await signInWithPassword(runtimeFile().authEmulator!.host, owner![1]!, owner![2]!);
+    expect(claimsOf(again)).toMatchObject({ tenantId: 'demo', role: 'owner' });
+    expect(await second.stop('SIGTERM')).toBe(0);
+  }, 400_000);
+
+  it('lets npm run chat find the server and a tenant by id, and exit in one line when the server stops', async () => {
+    await authEmulatorHost();
+    const app = start();
+    await app.ready;
+    const imported = cli('tenant.ts', ['import', join(ROOT, 'docs', 'tenant-example.json')]);
+    expect(await imported.exited).toBe(0);
+    expect(imported.output()).toContain('Created tenant "la-esquina"');
+
+    const chat = cli('chat.ts', ['--tenant', 'la-esquina']);
+    await waitForOutput({ ...app, output: chat.output, child: chat.child } as Started, /Chatting as \+\d+ with tenant "la-esquina" \(phone number id 109876543210987\)/, 60_000);
+    chat.child.stdin!.write('hola\n');
+    await waitForOutput({ ...app, output: chat.output, child: chat.child } as Started, /Corrientazo La Esquina/, 60_000);
+
+    expect(await app.stop('SIGTERM')).toBe(0);
+    expect(await chat.exited).toBe(1);
+    const lines = chat.errors().trim().split('\n');
+    // Refused, or reset when the stop lands mid-request: either way one line.
+    expect(lines).toEqual([expect.stringMatching(new RegExp(`^The server at http://127\\.0\\.0\\.1:${ports.PORT} is not answering \\((ECONNREFUSED|ECONNRESET|EPIPE)\\); start it again with "npm start", then run "npm run chat"\\.$`))]);
+    expect(chat.errors()).not.toMatch(/x-hub-signature|sha256=|\n\s+at /i);
+  }, 150_000);
 
   it('exits with a clear message naming PORT when the port is taken', async () => {
     const blocker = await occupy(ports.PORT);
