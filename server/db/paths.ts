@@ -10,6 +10,7 @@ export const PHONE_NUMBER_ID_PATTERN = /^\d{1,30}$/;
 /** `{tenantId}_{timestamp}_{random}`; tenant ids have no `_`, so the first `_` ends the tenant. */
 export const REFERENCE_PATTERN = /^([A-Za-z0-9-]{1,40})_(\d{10,16})_([A-Za-z0-9-]{4,32})$/;
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,120}$/;
+const GATEWAY_PATTERN = /^[a-z]{1,20}$/;
 
 export class InvalidIdError extends Error {
   constructor(kind: string) {
@@ -64,5 +65,8 @@ export const paths = {
   earlyResults: () => 'earlyResults',
   outboxMessage: (outboxId: string) => `outbox/${check('outboxId', outboxId, KEY_PATTERN)}`,
   outbox: () => 'outbox',
+  /** One gateway transaction settles at most one payment: its claim, keyed by gateway and transaction id (#12). */
+  settledTransaction: (gateway: string, transactionId: string) =>
+    `transaccionesLiquidadas/${check('gateway', gateway, GATEWAY_PATTERN)}/${keyFor(transactionId)}`,
   lock: (name: string) => `locks/${check('lock name', name, KEY_PATTERN)}`,
 } as const;

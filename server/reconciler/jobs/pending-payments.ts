@@ -7,7 +7,7 @@ import { paths } from '../../db/paths';
 import { ZPaymentRecordSchema, type TPaymentRecord } from '../../db/records';
 import { confirmPayment, ensurePaidOrder, type ConfirmPaymentDeps } from '../../orders/confirm-payment';
 import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../../orders/outbox';
-import type { GatewayManager } from '../../payments/gateway-manager';
+import { environmentOf, type GatewayManager } from '../../payments/gateway-manager';
 
 /** How many pending payments one run looks at, and how many gateway calls run at once. */
 export const PENDING_BATCH = 200;
@@ -116,7 +116,7 @@ async function reconcileOne(deps: PendingPaymentsDeps, reference: string, raw: u
       summary.queried++;
       const result = await adapter.fetchResult(reference, ctx);
       if (result && result.status !== 'pending') {
-        const outcome = await confirmPayment(deps.confirm, { tenantId, result, source: 'reconciler' });
+        const outcome = await confirmPayment(deps.confirm, { tenantId, result, source: 'reconciler', environment: environmentOf(ctx) });
         await deliverMessages(deps.outbox, outcome.queued);
         if (outcome.estado && outcome.estado !== record.estado) summary.settled++;
         if (outcome.estado === 'completado' || outcome.estado === 'fraude_detectado') return;
