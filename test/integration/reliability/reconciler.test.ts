@@ -109,7 +109,7 @@ describe('nothing lost: the reconciler', () => {
     expect(h.graph.textsTo(waId).some((t) => t.includes('expiró'))).toBe(true);
     expect(await ordersOf(h, T, waId)).toHaveLength(0);
 
-    const late = signWompiEvent(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret);
+    const late = wompi.sign(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }));
     expect((await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, late)).status).toBe(200);
     expect(await ordersOf(h, T, waId)).toHaveLength(1);
     expect(await h.read(`tenants/${T}/pagos/${reference}`)).toMatchObject({ estado: 'completado' });
@@ -154,7 +154,7 @@ describe('nothing lost: the reconciler', () => {
     await orderUpToMethods(h, pn, waId);
     const wamid = newWamid();
     const expected = `${T}_${clock}_${createHash('sha256').update(`${keyFor(wamid)}:0`).digest('hex').slice(0, 10)}`;
-    const early = signWompiEvent(wompiTransactionEvent({ reference: expected, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret);
+    const early = wompi.sign(wompiTransactionEvent({ reference: expected, status: 'APPROVED', amountInCents: 3300000 }));
     expect((await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, early)).status).toBe(200);
     expect(await h.read(`earlyResults/${expected}`)).not.toBeNull();
     await h.sendMessages(pn, [{ waId, text: '1', id: wamid }]);
@@ -165,7 +165,7 @@ describe('nothing lost: the reconciler', () => {
 
     // Record first: the ordinary path, and the sweep drops results older than 30 minutes.
     const stale = `${T}_${clock}_stale00001`;
-    await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, signWompiEvent(wompiTransactionEvent({ reference: stale, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret));
+    await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, wompi.sign(wompiTransactionEvent({ reference: stale, status: 'APPROVED', amountInCents: 3300000 })));
     clock += 31 * MINUTE;
     await run();
     expect(await h.read(`earlyResults/${stale}`)).toBeNull();
@@ -174,7 +174,7 @@ describe('nothing lost: the reconciler', () => {
   it('keeps a confirmation while WhatsApp is down and delivers it later; a permanent error is recorded with its code', async () => {
     const { waId, reference } = await startPayment('1');
     h.graph.failNext(3, { status: 503, code: 131016 });
-    const approve = signWompiEvent(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret);
+    const approve = wompi.sign(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }));
     expect((await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, approve)).status).toBe(200);
     await h.settle(); // the direct delivery has given up (3 attempts) before the clock moves
     expect(h.graph.textsTo(waId).some((t) => t.includes('Pago confirmado'))).toBe(false);
@@ -188,7 +188,7 @@ describe('nothing lost: the reconciler', () => {
     h.graph.failNext(1, { status: 400, code: 131047 });
     await deliverWebhook(
       `${h.baseUrl}/api/webhooks/payment/wompi`,
-      signWompiEvent(wompiTransactionEvent({ reference: second.reference, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret),
+      wompi.sign(wompiTransactionEvent({ reference: second.reference, status: 'APPROVED', amountInCents: 3300000 })),
     );
     await new Promise((r) => setTimeout(r, 200));
     expect(await h.read(`outbox/pedido-pago-${second.reference}-0`)).toMatchObject({ estado: 'fallido', ultimoError: { codigo: 131047 } });
