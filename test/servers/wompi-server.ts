@@ -28,6 +28,8 @@ export interface WompiServerOptions {
   integritySecret: string;
   /** Signs events in `sign` (a `test_events_…` secret). */
   eventsSecret?: string;
+  /** More keys `GET /v1/transactions/{id}` accepts (one server standing in for both environments). */
+  otherLookupKeys?: string[];
 }
 
 export interface WompiServer {
@@ -94,7 +96,8 @@ export async function startWompiServer(options: WompiServerOptions): Promise<Wom
 
     const byIdPath = /^\/v1\/transactions\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && byIdPath) {
-      if (req.headers.authorization !== `Bearer ${options.publicKey}` && req.headers.authorization !== `Bearer ${options.privateKey}`) {
+      const keys = [options.publicKey, options.privateKey, ...(options.otherLookupKeys ?? [])];
+      if (!keys.some((key) => req.headers.authorization === `Bearer ${key}`)) {
         return sendJson(res, 401, { error: { type: 'AUTHENTICATION_UNAUTHORIZED', reason: 'Se esperaba una llave' } });
       }
       const tx = byId.get(decodeURIComponent(byIdPath[1] ?? ''));
