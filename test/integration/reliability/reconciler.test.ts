@@ -86,9 +86,41 @@ describe('nothing lost: the reconciler', () => {
   it("uses PayU's ORDER_DETAIL_BY_REFERENCE_CODE and trusts our own amount when PayU reports none", async () => {
     const { waId, reference } = await startPayment('3');
     payu.setOrders(reference, [payuOrder({ reference, amountPesos: null, transactions: [{ state: 'APPROVED', paymentMethod: 'VISA' }] })]);
-    clock += 3 * MINUTE;
+    clock += 8 * MINUTE;
     await run();
     expect(await ordersOf(h, T, waId)).toHaveLength(1);
+  });
+
+  it("asks PayU on its documented schedule: first about 7 minutes after creation, then at most every 10 (#12)", async () => {
+    const { reference } = await startPayment('3');
+    payu.setOrders(reference, [payuOrder({ reference, amountPesos: 33000, transactions: [{ state: 'PENDING', paymentMethod: 'PSE' }] })]);
+    const queries = () => payu.received.filter((r) => JSON.stringify(r.body ?? '').includes(reference)).length;
+    const at = async (minutes: number) => {
+      clock = start + minutes * MINUTE;
+      await run();
+      return queries();
+    };
+    const start = clock;
+    expect(await at(3)).toBe(0);
+    expect(await at(5)).toBe(0);
+    expect(await at(7)).toBe(1);
+    expect(await at(9)).toBe(1);
+    expect(await at(15)).toBe(1);
+    expect(await at(17)).toBe(2);
+    expect(await at(19)).toBe(2);
+  });
+
+  it('sends PayU WebCheckout an expiration consistent with the link expiry, in Colombian time (#12)', async () => {
+    const { reference } = await startPayment('3');
+    const record = await h.read<{ fechaCreacion: number }>(`tenants/${T}/pagos/${reference}`);
+    const page = await h.http.get(`/pay/${reference}`);
+    const fields = Object.fromEntries([...page.text.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const expected = new Date(record!.fechaCreacion + h.config.PAYMENT_EXPIRE_AFTER_MS - 5 * 60 * MINUTE).toISOString().slice(0, 19).replace('T', ' ');
+    expect(fields.expirationDate).toBe(expected);
+    // The local PayU accepts the form as sent (signature, tax fields and the date format).
+    const res = await fetch(payu.checkoutUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields as Record<string, string>).toString() });
+    expect(res.status).toBe(200);
+    expect(payu.submittedForms.some((f) => f.referenceCode === reference && f.expirationDate === expected)).toBe(true);
   });
 
   it('sends one reminder at 10 minutes, expires at 30, and still honours a payment that arrives after expiry', async () => {
