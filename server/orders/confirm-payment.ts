@@ -232,11 +232,12 @@ async function claimTransaction(deps: ConfirmPaymentDeps, tenantId: string, resu
 
 /** Gives the order's writing up (hasta = 0) when the lease holder failed before writing anything. */
 async function releaseOrderLease(deps: ConfirmPaymentDeps, tenantId: string, reference: string, responsable: string): Promise<void> {
-  await withTimeout(
-    deps.db.ref(paths.payment(tenantId, reference)).transaction((current: TPaymentRecord | null) => {
-      if (current?.pedidoEnCurso?.responsable !== responsable) return undefined;
-      return { ...current, pedidoEnCurso: { responsable, hasta: 0 } };
-    }),
+  // `transact` starts from the stored value: with nothing cached, a plain transaction would see
+  // null first and give up without asking the server.
+  await transact(
+    deps.db,
+    paths.payment(tenantId, reference),
+    (current: TPaymentRecord | null) => (current?.pedidoEnCurso?.responsable === responsable ? { ...current, pedidoEnCurso: { responsable, hasta: 0 } } : undefined),
     'release order lease',
   );
 }
