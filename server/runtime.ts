@@ -93,14 +93,15 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const outboxDeps: OutboxDeps = { db, graph, tenants, logger, now, faults, metrics };
   const confirmDeps: ConfirmPaymentDeps = { db, live, recent: new RecentlyDone(), tenants, logger, now, estimatedDeliveryTime: config.ESTIMATED_DELIVERY_TIME, owner, faults, metrics };
   const earlyResultsDeps = { db, logger, now, confirm: confirmDeps, outbox: outboxDeps };
+  const gateways = new GatewayManager(tenants, gatewayUrlsFromConfig(config, publicBaseUrl));
   const payments: PaymentStarter = paymentStarter({
     db,
     logger,
     publicBaseUrl,
+    gateways,
     // A gateway result that arrived before its record is applied as soon as the record exists.
     onRecorded: (reference) => applyEarlyResult(earlyResultsDeps, reference).then(() => undefined),
   });
-  const gateways = new GatewayManager(tenants, gatewayUrlsFromConfig(config, publicBaseUrl));
   const turnDeps: TurnDeps = {
     ...outboxDeps,
     payments,

@@ -7,7 +7,7 @@ import { ZPaymentRecordSchema } from '../db/records';
 import { confirmPayment, ensurePaidOrder, orderKeyForPayment, type ConfirmPaymentDeps } from '../orders/confirm-payment';
 import { deliverMessages, type OutboxDeps } from '../orders/outbox';
 import { createLogger } from '../observability/logger';
-import { GatewayManager, gatewayUrlsFromConfig } from '../payments/gateway-manager';
+import { environmentOf, GatewayManager, gatewayUrlsFromConfig } from '../payments/gateway-manager';
 import { SecretsKey } from '../tenants/secrets-crypto';
 import { TenantStore } from '../tenants/tenant-store';
 import { GraphClient } from '../whatsapp/graph-client';
@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<void> {
       process.stdout.write(`${payment.gateway} knows nothing about ${reference} yet (the payer has not reached the checkout). Estado: ${payment.estado}.\n`);
       return;
     }
-    const outcome = await confirmPayment(confirm, { tenantId, result, source: 'support' });
+    const outcome = await confirmPayment(confirm, { tenantId, result, source: 'support', environment: environmentOf(ctx) });
     await deliverMessages(outbox, outcome.queued);
     process.stdout.write(
       `${payment.gateway} says ${result.status} (transaction ${result.transactionId}). Outcome: ${outcome.outcome}; estado now ${outcome.estado ?? payment.estado}` +

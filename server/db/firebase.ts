@@ -69,6 +69,12 @@ export async function transact<T>(
   what: string,
   /** Runs with the stored value before the transaction starts (e.g. to read what the update needs). */
   prepare?: (stored: T | null) => Promise<void>,
+  /**
+   * Called with the transaction's result when it settles after this call gave up waiting: the
+   * SDK keeps a queued transaction and may commit it on reconnect, and a caller whose commit
+   * decides who does the follow-up work must not leave that work undone (#12).
+   */
+  onLateResult?: (result: { committed: boolean; snapshot: DataSnapshot }) => void,
 ): Promise<{ committed: boolean; snapshot: DataSnapshot }> {
   const ref = db.ref(path);
   let ready!: (value: T | null) => void;
@@ -78,10 +84,13 @@ export async function transact<T>(
   try {
     const stored = await withTimeout(first, what);
     await prepare?.(stored);
-    return await withTimeout(
-      ref.transaction((current: T | null) => update(current) as unknown, undefined, false),
-      what,
-    );
+    const pending = ref.transaction((current: T | null) => update(current) as unknown, undefined, false);
+    try {
+      return await withTimeout(pending, what);
+    } catch (error) {
+      if (onLateResult) pending.then(onLateResult, () => undefined);
+      throw error;
+    }
   } finally {
     ref.off('value', onValue);
   }

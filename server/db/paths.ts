@@ -4,12 +4,20 @@ import { createHash } from 'node:crypto';
  * Every RTDB path the server uses, and the id patterns checked before an id becomes part of
  * one. Persisted names follow the seeds (Spanish).
  */
-export const TENANT_ID_PATTERN = /^[A-Za-z0-9-]{1,40}$/;
+/**
+ * The longest reference any gateway accepts: Bold's order id takes at most 60 characters
+ * (reference §2.2); Wompi and PayU take more. References are `{tenantId}_{13-digit ms}_{10 hex}`,
+ * 25 characters besides the tenant id, so tenant ids stop at 35 (#12).
+ */
+export const REFERENCE_MAX_LENGTH = 60;
+export const TENANT_ID_MAX_LENGTH = 35;
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9-]{1,35}$/;
 export const WA_ID_PATTERN = /^\d{6,20}$/;
 export const PHONE_NUMBER_ID_PATTERN = /^\d{1,30}$/;
 /** `{tenantId}_{timestamp}_{random}`; tenant ids have no `_`, so the first `_` ends the tenant. */
-export const REFERENCE_PATTERN = /^([A-Za-z0-9-]{1,40})_(\d{10,16})_([A-Za-z0-9-]{4,32})$/;
+export const REFERENCE_PATTERN = /^(?=.{1,60}$)([A-Za-z0-9-]{1,35})_(\d{10,16})_([A-Za-z0-9-]{4,32})$/;
 const KEY_PATTERN = /^[A-Za-z0-9_-]{1,120}$/;
+const GATEWAY_PATTERN = /^[a-z]{1,20}$/;
 
 export class InvalidIdError extends Error {
   constructor(kind: string) {
@@ -64,5 +72,8 @@ export const paths = {
   earlyResults: () => 'earlyResults',
   outboxMessage: (outboxId: string) => `outbox/${check('outboxId', outboxId, KEY_PATTERN)}`,
   outbox: () => 'outbox',
+  /** One gateway transaction settles at most one payment: its claim, keyed by gateway and transaction id (#12). */
+  settledTransaction: (gateway: string, transactionId: string) =>
+    `transaccionesLiquidadas/${check('gateway', gateway, GATEWAY_PATTERN)}/${keyFor(transactionId)}`,
   lock: (name: string) => `locks/${check('lock name', name, KEY_PATTERN)}`,
 } as const;

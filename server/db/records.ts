@@ -90,6 +90,21 @@ export const ZPaymentRecordSchema = z.object({
   reemplazadaPor: z.string().optional(),
   recordatorioEnviado: z.boolean().optional(),
   fechaExpiracion: z.number().optional(),
+  /**
+   * The gateway environment the payment was created in; only events verified with that
+   * environment's keys settle it (#12). Absent on records written before it existed.
+   */
+  entorno: z.enum(['sandbox', 'production']).optional(),
+  /** Why a payment was flagged when it was not the amount (e.g. `transaccion_ya_liquidada`). */
+  motivoFraude: z.string().optional(),
+  /** The payment the flagged transaction had already settled. */
+  referenciaLiquidada: z.string().optional(),
+  /**
+   * Who writes the order of this completed payment, and until when (epoch ms): set by the
+   * transaction that completes the payment, so whoever else sees `completado` without an order
+   * waits for it or, once the lease has run out, takes the writing over (#12).
+   */
+  pedidoEnCurso: z.object({ responsable: z.string(), hasta: z.number() }).optional(),
 });
 export type TPaymentRecord = z.infer<typeof ZPaymentRecordSchema>;
 
@@ -124,3 +139,12 @@ export const ZOrderRecordSchema = z.object({
     .optional(),
 });
 export type TOrderRecord = z.infer<typeof ZOrderRecordSchema>;
+
+/** `transaccionesLiquidadas/{gateway}/{key}`: which payment a gateway transaction settled (#12). */
+export const ZSettledTransactionSchema = z.object({
+  tenantId: z.string(),
+  referencia: z.string(),
+  transaccionId: z.string(),
+  fecha: z.number(),
+});
+export type TSettledTransaction = z.infer<typeof ZSettledTransactionSchema>;

@@ -15,6 +15,11 @@ export type PaymentDecision =
   | 'reject'
   /** Approved with a different amount or currency: no order, an alert. */
   | 'fraud'
+  /**
+   * A second approval, with another transaction id, of a payment already completed: the
+   * customer paid twice. Nothing changes; the caller audits it and alerts the owner (#12).
+   */
+  | 'double_charge'
   /** Nothing to change (pending result, duplicate, or a late event for a settled payment). */
   | 'none';
 
@@ -33,6 +38,11 @@ export interface AdvanceOptions {
    * results we fetched ourselves over the gateway's authenticated API, never for webhooks.
    */
   trustMissingAmount?: boolean;
+  /**
+   * The reference this approval's transaction already settled, when it is not this payment's:
+   * one gateway transaction settles at most one payment, so this one is flagged (#12).
+   */
+  transactionSettledFor?: string;
 }
 
 export function amountMatches(record: TPaymentRecord, result: GatewayResult, options: AdvanceOptions): boolean {
@@ -45,9 +55,11 @@ export function advancePayment(record: TPaymentRecord, result: GatewayResult, op
   if (record.estado === 'completado') {
     // Final. A duplicate approval still reports 'approve' so the caller makes sure the order
     // exists (a crash may have happened between the two writes); anything else is only audited.
-    return result.status === 'approved' && record.transaccionId === result.transactionId
-      ? { next: undefined, decision: 'approve', reason: 'already completed' }
-      : { next: undefined, decision: 'none', reason: `payment already completed; ${result.status} event ignored` };
+    if (result.status === 'approved' && record.transaccionId === result.transactionId) {
+      return { next: undefined, decision: 'approve', reason: 'already completed' };
+    }
+    if (result.status === 'approved') return { next: undefined, decision: 'double_charge', reason: 'payment already completed by another transaction' };
+    return { next: undefined, decision: 'none', reason: `payment already completed; ${result.status} event ignored` };
   }
   if (record.estado === 'fraude_detectado') {
     // The same suspicious transaction again: report it, so the alert is ensured after a crash.
@@ -57,6 +69,13 @@ export function advancePayment(record: TPaymentRecord, result: GatewayResult, op
   }
   switch (result.status) {
     case 'approved':
+      if (options.transactionSettledFor !== undefined && options.transactionSettledFor !== record.referencia) {
+        return {
+          decision: 'fraud',
+          reason: `transaction already settled payment ${options.transactionSettledFor}`,
+          next: { ...record, estado: 'fraude_detectado', transaccionId: result.transactionId, motivoFraude: 'transaccion_ya_liquidada', referenciaLiquidada: options.transactionSettledFor },
+        };
+      }
       if (!amountMatches(record, result, options)) {
         return {
           decision: 'fraud',

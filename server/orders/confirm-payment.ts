@@ -1,12 +1,14 @@
-import type { Database } from 'firebase-admin/database';
+import { randomUUID } from 'node:crypto';
+import type { DataSnapshot, Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview } from '../conversation/messages.es-CO';
 import type { Reply } from '../conversation/types';
 import { keyFor, paths } from '../db/paths';
 import { readValue, transact, withTimeout } from '../db/firebase';
 import type { LiveCache } from '../db/live-cache';
-import { ZPaymentRecordSchema, type TPaymentRecord } from '../db/records';
-import type { GatewayResult } from '../payments/gateway';
+import { ZPaymentRecordSchema, ZSettledTransactionSchema, type TPaymentRecord, type TSettledTransaction } from '../db/records';
+import { AppError, ErrorCode } from '../errors';
+import type { GatewayEnvironment, GatewayResult } from '../payments/gateway';
 import { paymentMethodsFor } from '../payments/gateway-manager';
 import { maskPhone } from '../observability/logger';
 import type { FaultInjector } from '../faults';
@@ -50,54 +52,101 @@ export const orderKeyForPayment = (reference: string): string => `pago-${referen
 /** How long a result for a payment we do not know yet is kept (seed 000's buffer). */
 export const EARLY_RESULT_TTL_MS = 30 * 60 * 1000;
 
+export interface ConfirmPaymentInput {
+  tenantId: string;
+  result: GatewayResult;
+  source: ResultSource;
+  /**
+   * The environment whose keys vouch for the result: the secret that verified a webhook, or
+   * the credentials the reconciler asked with. A payment created in another environment is
+   * not settled by it (#12).
+   */
+  environment: GatewayEnvironment;
+}
+
+/** How long a caller that finds a completed payment without its order waits for the writer. */
+export const ORDER_WAIT_MS = 5_000;
+
 /**
  * The one convergence point for gateway results (webhook, reconciler, early results, support
  * tool): moves `pagos/{ref}` forward in one transaction, then does what the decision asks —
  * exactly one order for an approval, a rejection message, or a fraud alert. Every step is
  * idempotent, so a retry after a crash at any point finishes the work without duplicates.
- * Throws when the work could not be made durable (the webhook answers 5xx and is retried).
+ * Throws when the work could not be made durable (the webhook answers 5xx and is retried),
+ * and with CONFLICT when the result belongs to another gateway or environment than the payment.
  */
-export async function confirmPayment(
-  deps: ConfirmPaymentDeps,
-  input: { tenantId: string; result: GatewayResult; source: ResultSource },
-): Promise<ConfirmPaymentOutcome> {
-  const { tenantId, result, source } = input;
+export async function confirmPayment(deps: ConfirmPaymentDeps, input: ConfirmPaymentInput): Promise<ConfirmPaymentOutcome> {
+  const { tenantId, result, source, environment } = input;
   const now = deps.now();
   const receivedAt = Date.now();
   const log = deps.logger.child({ tenantId, reference: result.reference, gateway: result.gateway, source });
   if (result.warning) log.warn({ warning: result.warning }, 'gateway result carried a warning');
 
+  // One gateway transaction settles at most one payment: an approval first binds its
+  // transaction id to this reference, create-once, before the payment can move. The binding
+  // never changes, so "claim, then move the payment" is as good as one atomic step: a crash
+  // between the two leaves a claim that the retry finds as its own (#12).
+  const settledFor = result.status === 'approved' ? await claimTransaction(deps, tenantId, result, now) : undefined;
+
+  // Who writes the order if this call completes the payment: recorded in the same transaction.
+  const responsable = `${deps.owner}:${randomUUID()}`;
   let decision: PaymentDecision = 'none';
   let reason: string | undefined;
   let previous: TPaymentRecord['estado'] | undefined;
   let invalid = false;
-  const tx = await transact(
-    deps.db,
-    paths.payment(tenantId, result.reference),
-    (current: unknown) => {
-      decision = 'none';
-      invalid = false;
-      // `transact` starts from the stored value, so null really means "no record yet".
-      if (current === null) return undefined;
-      const record = ZPaymentRecordSchema.safeParse(current);
-      if (!record.success) {
-        invalid = true;
-        return undefined;
-      }
-      previous = record.data.estado;
-      const outcome = advancePayment(record.data, result, { now, trustMissingAmount: source === 'reconciler' || source === 'support' });
-      decision = outcome.decision;
-      reason = outcome.reason;
-      return outcome.next;
-    },
-    'payment transaction',
-  );
-  await deps.faults?.at('after-payment-transaction');
+  let misrouted: { gateway: string; entorno: string | undefined } | undefined;
+  const update = (current: unknown) => {
+    decision = 'none';
+    invalid = false;
+    misrouted = undefined;
+    // `transact` starts from the stored value, so null really means "no record yet".
+    if (current === null) return undefined;
+    const record = ZPaymentRecordSchema.safeParse(current);
+    if (!record.success) {
+      invalid = true;
+      return undefined;
+    }
+    // An event settles only a payment of its own gateway and environment (#12).
+    if (record.data.gateway !== result.gateway || (record.data.entorno !== undefined && record.data.entorno !== environment)) {
+      misrouted = { gateway: record.data.gateway, entorno: record.data.entorno };
+      return undefined;
+    }
+    previous = record.data.estado;
+    const outcome = advancePayment(record.data, result, {
+      now,
+      trustMissingAmount: source === 'reconciler' || source === 'support',
+      transactionSettledFor: settledFor,
+    });
+    decision = outcome.decision;
+    reason = outcome.reason;
+    if (outcome.next?.estado === 'completado' && record.data.estado !== 'completado') {
+      return { ...outcome.next, pedidoEnCurso: { responsable, hasta: now + ORDER_LEASE_MS } };
+    }
+    return outcome.next;
+  };
+  const tx = await transact(deps.db, paths.payment(tenantId, result.reference), update, 'payment transaction', undefined, (late) => {
+    // The SDK committed after we gave up waiting (and answered 5xx): if that commit made this
+    // call the order's writer, write it now rather than leave it to the lease running out.
+    const record = ZPaymentRecordSchema.safeParse(late.snapshot.val());
+    if (!late.committed || !record.success || record.data.pedidoEnCurso?.responsable !== responsable) return;
+    log.warn('payment transaction committed after its timeout; writing the order now');
+    void approve(deps, tenantId, record.data, now, log, { auditLine: auditLine(tenantId, result, source, 'pago_aprobado', now) }).catch((error: unknown) =>
+      log.error({ err: error }, 'order after a late commit failed; a retry or the reconciler writes it once the lease runs out'),
+    );
+  });
   const stored = tx.snapshot.val() as unknown;
   if (stored === null) {
-    await keepEarlyResult(deps.db, result, now);
+    await deps.faults?.at('after-payment-transaction');
+    await keepEarlyResult(deps.db, result, environment, now);
     log.info({ status: result.status }, 'result for a payment not recorded yet; kept as an early result');
     return { outcome: 'early', queued: [] };
+  }
+  if (misrouted) {
+    log.warn(
+      { paymentGateway: misrouted.gateway, paymentEnvironment: misrouted.entorno ?? null, eventGateway: result.gateway, eventEnvironment: environment },
+      'payment result from another gateway or environment than the payment was created for; refused, nothing written',
+    );
+    throw new AppError(ErrorCode.CONFLICT, { userMessage: 'this payment was not created for this gateway or environment' });
   }
   if (invalid) {
     log.error('payment record does not match its schema; left for a person');
@@ -106,7 +155,14 @@ export async function confirmPayment(
   }
   const record = ZPaymentRecordSchema.parse(stored);
   // The one call whose transaction moved the payment to completado writes the order.
-  const claimed = (decision as PaymentDecision) === 'approve' && tx.committed && previous !== 'completado' && record.estado === 'completado';
+  const claimed = (decision as PaymentDecision) === 'approve' && tx.committed && record.pedidoEnCurso?.responsable === responsable;
+  try {
+    await deps.faults?.at('after-payment-transaction');
+  } catch (error) {
+    // Failed before writing anything of the order: hand the writing over at once.
+    if (claimed) await releaseOrderLease(deps, tenantId, record.referencia, responsable).catch(() => undefined);
+    throw error;
+  }
   // The audit line: inside the order's atomic update for the call that writes the order, and
   // otherwise alongside the follow-up work; awaited before answering either way, so a
   // failure still means 5xx and a retry.
@@ -128,7 +184,7 @@ export async function confirmPayment(
   async function followUp(): Promise<ConfirmPaymentOutcome> {
     switch (decision as PaymentDecision) {
       case 'approve': {
-        const approved = await approve(deps, tenantId, record, now, log, claimed ? { auditLine: line } : undefined);
+        const approved = await approve(deps, tenantId, record, now, log, claimed ? { auditLine: line, responsable } : undefined, { mustExist: true });
         if (claimed) deps.recent?.remember(lineKey);
         // Only when this call wrote the order (it queued its confirmation): duplicates are not timed.
         if (approved.queued.length > 0) deps.metrics?.webhookToOrder.observe({ gateway: record.gateway, source }, (Date.now() - receivedAt) / 1000);
@@ -138,18 +194,78 @@ export async function confirmPayment(
         return { outcome: 'reject', estado: record.estado, queued: await reject(deps, tenantId, record, result, now) };
       case 'fraud':
         if (tx.committed && previous !== 'fraude_detectado') {
-          log.error({ montoEsperado: record.montoEsperado, montoRecibido: record.montoRecibido, moneda: record.monedaRecibida }, 'FRAUD: paid amount or currency does not match the order; no order created');
+          log.error(
+            { montoEsperado: record.montoEsperado, montoRecibido: record.montoRecibido, moneda: record.monedaRecibida, motivo: record.motivoFraude, referenciaLiquidada: record.referenciaLiquidada },
+            'FRAUD: the approval does not fit this payment (amount, currency, or a transaction that settled another payment); no order created',
+          );
         }
         return { outcome: 'fraud', estado: record.estado, queued: await flagFraud(deps, tenantId, record, now) };
+      case 'double_charge':
+        log.error({ transaccionId: result.transactionId, pagadaCon: record.transaccionId }, 'DOUBLE CHARGE: a completed payment was approved again by another transaction; owner alerted');
+        await alertDoubleCharge(deps, tenantId, record, result, now);
+        return { outcome: 'double_charge', estado: record.estado, queued: [] };
       default:
         return { outcome: 'none', estado: record.estado, queued: [] };
     }
   }
 }
 
+/**
+ * Binds an approval's transaction id to this payment, create-once, in
+ * `transaccionesLiquidadas/{gateway}/{key}`. Returns the reference it is bound to when that is
+ * another payment (the caller flags this one), else undefined.
+ */
+async function claimTransaction(deps: ConfirmPaymentDeps, tenantId: string, result: GatewayResult, now: number): Promise<string | undefined> {
+  const known = `liquidada:${result.gateway}/${result.transactionId}`;
+  if (deps.recent?.get(known) === result.reference) return undefined;
+  const claim: TSettledTransaction = { tenantId, referencia: result.reference, transaccionId: result.transactionId, fecha: now };
+  const tx = await transact(deps.db, paths.settledTransaction(result.gateway, result.transactionId), (current: unknown) => (current === null ? claim : undefined), 'transaction claim');
+  const stored = ZSettledTransactionSchema.safeParse(tx.snapshot.val());
+  // An unreadable claim is not ours to trust: treat it as another payment's, so a person looks.
+  const boundTo = stored.success ? stored.data.referencia : '(ilegible)';
+  if (boundTo === result.reference) {
+    deps.recent?.remember(known, boundTo);
+    return undefined;
+  }
+  return boundTo;
+}
+
+/** Gives the order's writing up (hasta = 0) when the lease holder failed before writing anything. */
+async function releaseOrderLease(deps: ConfirmPaymentDeps, tenantId: string, reference: string, responsable: string): Promise<void> {
+  // `transact` starts from the stored value: with nothing cached, a plain transaction would see
+  // null first and give up without asking the server.
+  await transact(
+    deps.db,
+    paths.payment(tenantId, reference),
+    (current: TPaymentRecord | null) => (current?.pedidoEnCurso?.responsable === responsable ? { ...current, pedidoEnCurso: { responsable, hasta: 0 } } : undefined),
+    'release order lease',
+  );
+}
+
+/** The customer paid twice for one payment: an owner alert per extra transaction (a replay rewrites its own). */
+async function alertDoubleCharge(deps: ConfirmPaymentDeps, tenantId: string, record: TPaymentRecord, result: GatewayResult, now: number): Promise<void> {
+  await withTimeout(
+    deps.db.ref().update({
+      [`${paths.alerts(tenantId)}/${record.referencia}-cobro-doble-${keyFor(`${result.gateway}:${result.transactionId}`).slice(0, 16)}`]: {
+        tipo: 'cobro_doble',
+        referencia: record.referencia,
+        gateway: result.gateway,
+        transaccionId: result.transactionId,
+        transaccionPedido: record.transaccionId ?? null,
+        monto: result.amountInCents >= 0 ? result.amountInCents / 100 : null,
+        moneda: result.currency,
+        cliente: record.cliente,
+        fecha: now,
+        detalle: 'El cliente pagó dos veces el mismo pedido; revisar y reembolsar el cobro repetido.',
+      },
+    }),
+    'double charge alert',
+  );
+}
+
 /** Makes sure a `completado` payment has its order (the reconciler's repair after a crash). */
 export function ensurePaidOrder(deps: ConfirmPaymentDeps, tenantId: string, record: TPaymentRecord): Promise<ConfirmPaymentOutcome> {
-  return approve(deps, tenantId, record, deps.now(), deps.logger.child({ tenantId, reference: record.referencia, source: 'reconciler' }), undefined);
+  return approve(deps, tenantId, record, deps.now(), deps.logger.child({ tenantId, reference: record.referencia, source: 'reconciler' }), undefined, { mustExist: false });
 }
 
 async function approve(
@@ -159,23 +275,42 @@ async function approve(
   now: number,
   log: Logger,
   /** Set when this call's transaction completed the payment; its audit line is written with the order. */
-  claimed: { auditLine: Record<string, unknown> } | undefined,
+  claimed: { auditLine: Record<string, unknown>; responsable?: string } | undefined,
+  options: {
+    /**
+     * The caller answers 200 for this approval (a webhook): it must know the order exists, so
+     * while another caller's lease runs it waits for the order, and throws (5xx, retried) if
+     * the order does not appear (#12). The reconciler's repair just tries again next run.
+     */
+    mustExist: boolean;
+  } = { mustExist: true },
 ): Promise<ConfirmPaymentOutcome> {
   const known = `pedido:${tenantId}/${record.referencia}`;
+  const orderPath = paths.order(tenantId, orderKeyForPayment(record.referencia));
   if (!claimed) {
     const remembered = deps.recent?.get(known);
     if (remembered !== undefined) return { outcome: 'approve', estado: record.estado, pedidoId: remembered || undefined, queued: [] };
-    const existing = await readValue<{ id?: string }>(deps.db, paths.order(tenantId, orderKeyForPayment(record.referencia)));
+    const existing = await readValue<{ id?: string }>(deps.db, orderPath);
     if (existing) {
       deps.recent?.remember(known, existing.id ?? '');
       return { outcome: 'approve', estado: record.estado, pedidoId: existing.id, queued: [] };
     }
-    // Whoever completed the payment may still be writing its order; only once that window
-    // has passed (it crashed) does anyone else write it. Until then the payment stays in
-    // pendingPayments, so the reconciler finishes it.
-    if (now - (record.fechaPago ?? 0) < ORDER_LEASE_MS) {
-      log.info('order of this payment is being written by the caller that completed it');
-      return { outcome: 'approve', estado: record.estado, queued: [] };
+    // Whoever completed the payment holds a lease on writing its order (records from before the
+    // lease existed: fechaPago plus the same length). While it runs, wait for the order; once it
+    // has run out (the writer crashed, or gave its lease back after failing), take over.
+    const leaseUntil = record.pedidoEnCurso?.hasta ?? (record.fechaPago ?? 0) + ORDER_LEASE_MS;
+    if (now < leaseUntil) {
+      if (!options.mustExist) {
+        log.info('order of this payment is being written by the caller that completed it');
+        return { outcome: 'approve', estado: record.estado, queued: [] };
+      }
+      const order = await waitForValue<{ id?: string }>(deps.db, orderPath, Math.min(ORDER_WAIT_MS, leaseUntil - now));
+      if (order) {
+        deps.recent?.remember(known, order.id ?? '');
+        return { outcome: 'approve', estado: record.estado, pedidoId: order.id, queued: [] };
+      }
+      log.warn('payment completed but its order is not written yet and its writer still holds the lease; answered 5xx so it is retried');
+      throw new AppError(ErrorCode.DATABASE_UNAVAILABLE, { message: `order of ${record.referencia} is still being written` });
     }
   }
   const tenant = await deps.tenants.getTenant(tenantId);
@@ -289,6 +424,8 @@ async function flagFraud(deps: ConfirmPaymentDeps, tenantId: string, record: TPa
         tipo: 'fraude_detectado',
         referencia: record.referencia,
         gateway: record.gateway,
+        motivo: record.motivoFraude ?? 'monto_o_moneda',
+        referenciaLiquidada: record.referenciaLiquidada ?? null,
         montoEsperado: record.montoEsperado ?? record.monto,
         montoRecibido: record.montoRecibido ?? null,
         moneda: record.monedaRecibida ?? null,
@@ -303,15 +440,36 @@ async function flagFraud(deps: ConfirmPaymentDeps, tenantId: string, record: TPa
   return queued;
 }
 
-async function keepEarlyResult(db: Database, result: GatewayResult, now: number): Promise<void> {
-  // Keyed by reference and transaction+status, so a replay overwrites itself; the newest wins.
-  await withTimeout(db.ref(paths.earlyResult(result.reference)).set({ result, receivedAt: now, expiresAt: now + EARLY_RESULT_TTL_MS }), 'early result');
+async function keepEarlyResult(db: Database, result: GatewayResult, environment: GatewayEnvironment, now: number): Promise<void> {
+  // Keyed by reference, so a replay overwrites itself; the newest wins. The environment that
+  // vouched for it travels along: the payment it meets later is checked against it.
+  await withTimeout(db.ref(paths.earlyResult(result.reference)).set({ result, environment, receivedAt: now, expiresAt: now + EARLY_RESULT_TTL_MS }), 'early result');
+}
+
+/** The value at `path` once it exists, or null after `timeoutMs` (one listen, no polling). */
+async function waitForValue<T>(db: Database, path: string, timeoutMs: number): Promise<T | null> {
+  const ref = db.ref(path);
+  let onValue: ((snap: DataSnapshot) => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await new Promise<T | null>((resolve) => {
+      timer = setTimeout(() => resolve(null), Math.max(0, timeoutMs));
+      onValue = (snap: DataSnapshot) => {
+        if (snap.exists()) resolve(snap.val() as T);
+      };
+      ref.on('value', onValue, () => resolve(null));
+    });
+  } finally {
+    clearTimeout(timer);
+    if (onValue) ref.off('value', onValue);
+  }
 }
 
 function eventName(decision: PaymentDecision, result: GatewayResult): string {
   if (decision === 'approve') return 'pago_aprobado';
   if (decision === 'reject') return 'pago_rechazado';
   if (decision === 'fraud') return 'fraude_detectado';
+  if (decision === 'double_charge') return 'cobro_doble';
   return `evento_${result.status}`;
 }
 

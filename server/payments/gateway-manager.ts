@@ -49,6 +49,11 @@ export function gatewayUrlsFromConfig(
   };
 }
 
+/** The environment of the credentials in a context (every credentials schema has `environment`). */
+export function environmentOf(ctx: GatewayContext<unknown>): GatewayEnvironment {
+  return (ctx.creds as { environment: GatewayEnvironment }).environment;
+}
+
 /** Builds the context an adapter call needs: the tenant's decrypted credentials, validated, and the endpoints. */
 export class GatewayManager {
   constructor(
@@ -69,6 +74,12 @@ export class GatewayManager {
     if (!parsed.success) return null;
     const environment = (parsed.data as { environment: GatewayEnvironment }).environment;
     return { creds: parsed.data, endpoints: this.endpoints(gateway, environment), now: this.now };
+  }
+
+  /** Whether the owner has this gateway switched on (payments on, and the gateway on). */
+  async isEnabled(tenantId: string, gateway: GatewayId): Promise<boolean> {
+    const tenant = await this.tenants.getTenant(tenantId);
+    return Boolean(tenant?.payments.enabled && tenant.payments[gateway]?.enabled);
   }
 
   async requireContext(tenantId: string, gateway: GatewayId): Promise<GatewayContext<unknown>> {

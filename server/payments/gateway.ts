@@ -83,9 +83,38 @@ export interface GatewayContext<Creds> {
   now: () => Date;
 }
 
+/**
+ * What a verified webhook proves besides "the signature matches" (#12): which environment's key
+ * signed it, whether that key is one anyone can compute, and whether the signature leaves out a
+ * field we act on, so the event must be confirmed with the gateway before it settles anything.
+ */
+export interface WebhookVerification {
+  /** The environment whose secret verified the event; it settles only payments created there. */
+  environment: GatewayEnvironment;
+  /** Signed with a publicly known key (Bold test mode signs with "", reference §2.3). */
+  testMode: boolean;
+  /**
+   * The signature does not cover every field we act on (Wompi's reference, PayU's
+   * transaction_id), or covers nothing (test mode): confirm with `lookupTransaction` first.
+   */
+  confirmAtSource: boolean;
+}
+
+/** Which transaction a webhook names, for `lookupTransaction`. */
+export interface TransactionLookup {
+  transactionId: string;
+  /** Our reference, for gateways whose query API searches by it (PayU, §3.5). */
+  reference: PaymentReference;
+}
+
 export interface GatewayCapabilities {
   statusLookup: boolean;
   refunds: boolean;
+  /**
+   * When the gateway asks to be polled on its own schedule (PayU: first query ~7 min after
+   * creation, then at most every 10 min). Absent: the reconciler's grace period and every run.
+   */
+  statusQuerySchedule?: { firstAfterMs: number; everyMs: number };
 }
 
 export interface GatewayAdapter<Creds = unknown> {
@@ -103,8 +132,14 @@ export interface GatewayAdapter<Creds = unknown> {
   fetchResult(reference: PaymentReference, ctx: GatewayContext<Creds>): Promise<GatewayResult | null>;
   /** Reads the (untrusted) reference from a webhook, only to find the tenant and its secret. */
   readReference(webhook: RawWebhook): PaymentReference | null;
-  /** Verifies the webhook's signature; throws WebhookSignatureError. */
-  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<Creds>): void;
+  /** Verifies the webhook's signature and says what it proves; throws WebhookSignatureError. */
+  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<Creds>): WebhookVerification;
+  /**
+   * The gateway's own record of one transaction, asked by its id over the gateway's API: the
+   * source a webhook is confirmed against before it settles a payment. Null when the gateway
+   * does not know the transaction; throws GatewayError when it cannot be asked.
+   */
+  lookupTransaction(lookup: TransactionLookup, ctx: GatewayContext<Creds>): Promise<GatewayResult | null>;
   /** Normalizes a verified webhook, or says why it is ignored (unknown event type, VOID_REJECTED…). */
   parseWebhook(webhook: RawWebhook): GatewayResult | { ignored: string };
 }

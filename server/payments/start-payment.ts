@@ -8,7 +8,7 @@ import type { TPaymentRecord } from '../db/records';
 import { queueMessages } from '../orders/outbox';
 import { maskPhone } from '../observability/logger';
 import { adapters } from './adapters';
-import { paymentMethodsFor } from './gateway-manager';
+import { environmentOf, paymentMethodsFor, type GatewayManager } from './gateway-manager';
 
 /**
  * Starts a payment for a `create_payment` effect: the pending record `pagos/{ref}`, its entry
@@ -20,6 +20,8 @@ export function paymentStarter(deps: {
   db: Database;
   logger: Logger;
   publicBaseUrl: string;
+  /** Tells which environment the tenant's gateway credentials belong to, recorded on the payment. */
+  gateways?: GatewayManager;
   /** Called once the record is durable (applies a gateway result that arrived first). */
   onRecorded?: (reference: string) => Promise<void>;
 }): PaymentStarter {
@@ -31,6 +33,10 @@ export function paymentStarter(deps: {
       // The reference is derived from the message, so a retried turn finds its own record.
       if (await readValue(deps.db, recordPath)) return [];
       const url = `${deps.publicBaseUrl}/pay/${reference}`;
+      // The environment of the keys the link will be made with: only events verified with that
+      // environment's keys settle this payment (#12). The sandbox gateway never moves real money.
+      const ctx = effect.gateway === 'sandbox' ? null : await deps.gateways?.context(tenant.tenantId, effect.gateway);
+      const entorno = effect.gateway === 'sandbox' ? 'sandbox' : ctx ? environmentOf(ctx) : (tenant.payments[effect.gateway]?.environment ?? 'sandbox');
       const record: TPaymentRecord = {
         referencia: reference,
         tenantId: tenant.tenantId,
@@ -45,6 +51,7 @@ export function paymentStarter(deps: {
         items: effect.draft.items,
         fechaCreacion: now,
         gateway: effect.gateway,
+        entorno,
         enlace: url,
       };
       const { queued, update } = queueMessages(

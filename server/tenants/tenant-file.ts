@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TENANT_ID_PATTERN, PHONE_NUMBER_ID_PATTERN } from '../db/paths';
+import { TENANT_ID_MAX_LENGTH, TENANT_ID_PATTERN, PHONE_NUMBER_ID_PATTERN } from '../db/paths';
 import { adapters } from '../payments/adapters';
 import { placeholderReason } from '../placeholders';
 import { describeIssues, validationErrorMap } from '../validation-messages';
@@ -23,7 +23,7 @@ const toggle = <T extends z.ZodType>(creds: T) =>
 
 export const ZTenantFileSchema = z
   .object({
-    id: z.string().regex(TENANT_ID_PATTERN, 'letters, digits and "-" only (1–40 characters; "_" is not allowed)'),
+    id: z.string().regex(TENANT_ID_PATTERN, `letters, digits and "-" only (1–${TENANT_ID_MAX_LENGTH} characters, so every payment reference fits every gateway; "_" is not allowed)`),
     restaurant: z
       .object({
         name: z.string().trim().min(1).max(80),

@@ -222,6 +222,10 @@ function checkCheckoutForm(fields: Record<string, string>, options: PayuServerOp
   if (Number(field('tax')) + Number(field('taxReturnBase')) > Number(field('amount'))) problems.push('tax + taxReturnBase exceeds amount');
   if (!/^[^@\s]+@[^@\s]+$/.test(field('buyerEmail'))) problems.push('buyerEmail is not an e-mail address');
   if (fields.test !== undefined && !['0', '1'].includes(fields.test)) problems.push('test must be 0 or 1');
+  // Cash methods only; `YYYY-MM-DD HH:mm:ss`, under 7 days ahead outside Argentina (§3.2a).
+  if (fields.expirationDate !== undefined && !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(field('expirationDate'))) {
+    problems.push('expirationDate must be YYYY-MM-DD HH:mm:ss');
+  }
   for (const name of ['responseUrl', 'confirmationUrl']) {
     if (fields[name] !== undefined && !URL.canParse(field(name))) problems.push(`${name} must be an absolute URL`);
   }

@@ -102,7 +102,8 @@ export interface WompiEventOptions {
 
 /** A `transaction.updated` event draft for one transaction, signed over id, status and amount. */
 export function wompiTransactionEvent(input: WompiTransactionInput, options: WompiEventOptions = {}): WompiEventDraft {
-  const timestamp = options.timestamp ?? 1700000123;
+  // Now by default: the app refuses timestamps outside Wompi's retry window.
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   return {
     event: options.event ?? 'transaction.updated',
     data: { transaction: wompiTransaction(input) },

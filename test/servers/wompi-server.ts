@@ -3,6 +3,8 @@
  * what we use and checks requests the way Wompi documents them:
  *
  * - `GET /v1/transactions?reference=` with `Authorization: Bearer <private key>` (§1.5);
+ * - `GET /v1/transactions/{id}` (§1.5) with a Bearer public or private key: the transactions it
+ *   knows (set by `setTransactions`, or recorded by `sign`), 404 for any other id;
  * - `GET /p/?…` the Web Checkout a payer's browser opens (§1.2a): checks the public key, COP,
  *   integer centavos ending in 00, and `signature:integrity`.
  *
@@ -13,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { closeServer, parseJson, readBody, sendJson, type RecordedRequest } from './http-helpers';
 
 export type { RecordedRequest } from './http-helpers';
-import { signWompiCheckout } from './signers';
+import { signWompiCheckout, signWompiEvent, type SignedWebhook, type SignWompiEventOptions, type WompiEventDraft } from './signers';
 
 export { wompiTransaction, type WompiTransactionInput } from './signers';
 
@@ -24,6 +26,10 @@ export interface WompiServerOptions {
   privateKey: string;
   /** Used to check `signature:integrity` on checkout URLs. */
   integritySecret: string;
+  /** Signs events in `sign` (a `test_events_…` secret). */
+  eventsSecret?: string;
+  /** More keys `GET /v1/transactions/{id}` accepts (one server standing in for both environments). */
+  otherLookupKeys?: string[];
 }
 
 export interface WompiServer {
@@ -36,6 +42,13 @@ export interface WompiServer {
   received: RecordedRequest[];
   /** What `GET /v1/transactions?reference=<reference>` answers in `data` (wire shape; see `wompiTransaction`). */
   setTransactions(reference: string, transactions: Array<Record<string, unknown>>): void;
+  /**
+   * Signs an event as Wompi does and records its transaction as one Wompi knows, as a real
+   * payment at the checkout would: `GET /v1/transactions/{id}` then answers it.
+   */
+  sign(draft: WompiEventDraft, options?: SignWompiEventOptions): SignedWebhook;
+  /** Records transactions (wire shape) as known, by id and by reference. */
+  record(...transactions: Array<Record<string, unknown>>): void;
   /** Answer the next `times` requests with `status` (e.g. 503) before any other check. */
   failNext(status: number, times?: number): void;
   close(): Promise<void>;
@@ -43,6 +56,14 @@ export interface WompiServer {
 
 export async function startWompiServer(options: WompiServerOptions): Promise<WompiServer> {
   const transactions = new Map<string, Array<Record<string, unknown>>>();
+  const byId = new Map<string, Record<string, unknown>>();
+  const record = (...list: Array<Record<string, unknown>>) => {
+    for (const tx of list) {
+      byId.set(String(tx.id), tx);
+      const reference = String(tx.reference);
+      transactions.set(reference, [...(transactions.get(reference) ?? []).filter((t) => t.id !== tx.id), tx]);
+    }
+  };
   const received: RecordedRequest[] = [];
   let failures: { status: number; remaining: number } | null = null;
 
@@ -73,6 +94,17 @@ export async function startWompiServer(options: WompiServerOptions): Promise<Wom
       return sendJson(res, 200, { data: transactions.get(reference) ?? [] });
     }
 
+    const byIdPath = /^\/v1\/transactions\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && byIdPath) {
+      const keys = [options.publicKey, options.privateKey, ...(options.otherLookupKeys ?? [])];
+      if (!keys.some((key) => req.headers.authorization === `Bearer ${key}`)) {
+        return sendJson(res, 401, { error: { type: 'AUTHENTICATION_UNAUTHORIZED', reason: 'Se esperaba una llave' } });
+      }
+      const tx = byId.get(decodeURIComponent(byIdPath[1] ?? ''));
+      if (!tx) return sendJson(res, 404, { error: { type: 'NOT_FOUND_ERROR', reason: 'La entidad solicitada no existe' } });
+      return sendJson(res, 200, { data: tx });
+    }
+
     if (req.method === 'GET' && (url.pathname === '/p/' || url.pathname === '/p')) {
       const problems = checkCheckout(url.searchParams, options);
       if (problems.length > 0) return sendJson(res, 422, { error: { type: 'INPUT_VALIDATION_ERROR', messages: problems } });
@@ -95,7 +127,17 @@ export async function startWompiServer(options: WompiServerOptions): Promise<Wom
     apiUrl: `${url}/v1`,
     checkoutUrl: `${url}/p/`,
     received,
-    setTransactions: (reference, list) => transactions.set(reference, list),
+    setTransactions: (reference, list) => {
+      transactions.set(reference, list);
+      for (const tx of list) byId.set(String(tx.id), tx);
+    },
+    record,
+    sign: (draft, signOptions) => {
+      if (!options.eventsSecret) throw new Error('startWompiServer needs eventsSecret to sign events');
+      const transaction = (draft.data as { transaction?: Record<string, unknown> }).transaction;
+      if (transaction) record(transaction);
+      return signWompiEvent(draft, options.eventsSecret, signOptions);
+    },
     failNext: (status, times = 1) => {
       failures = { status, remaining: times };
     },

@@ -19,6 +19,8 @@ import type {
   PaymentLink,
   PaymentReference,
   RawWebhook,
+  TransactionLookup,
+  WebhookVerification,
 } from '../gateway';
 import {
   GATEWAY_TIMEOUT_MS,
@@ -298,7 +300,7 @@ export const boldAdapter: GatewayAdapter<TBoldCredentials> = {
     return parsed.success ? parsed.data.data.metadata.reference : null;
   },
 
-  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<TBoldCredentials>): void {
+  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<TBoldCredentials>): WebhookVerification {
     const { secretKey, environment } = ctx.creds;
     const signature = readHeader(webhook.headers, 'x-bold-signature');
     if (signature === null) throw new WebhookSignatureError('missing x-bold-signature header', 'not sent by Bold, or a proxy dropped the header');
@@ -313,13 +315,49 @@ export const boldAdapter: GatewayAdapter<TBoldCredentials> = {
     // Test-mode traffic is signed with an empty key; honour it only for sandbox tenants (§2.3).
     const keys = environment === 'sandbox' && secretKey !== '' ? [secretKey, ''] : [secretKey];
     const matches = keys.map((key) => timingSafeEqualHex(boldWebhookSignature(webhook.rawBody, key), signature));
-    if (!matches.includes(true)) {
+    const matched = matches.indexOf(true);
+    if (matched < 0) {
       throw new WebhookSignatureError(
         'x-bold-signature does not match',
         whitespaceHint(secretKey, 'secret key') ??
           'wrong llave secreta, or the body was re-serialized (verify the raw bytes, not JSON.stringify of a parsed body)',
       );
     }
+    // The secret key signs every byte of the body. The empty key proves nothing (anyone can
+    // compute it): such an event is test traffic of the sandbox environment, settles only
+    // sandbox payments, and is confirmed at the source like an unsigned one (#12).
+    const testMode = keys[matched] === '';
+    return { environment: testMode ? 'sandbox' : environment, testMode, confirmAtSource: testMode };
+  },
+
+  async lookupTransaction(lookup: TransactionLookup, ctx: GatewayContext<TBoldCredentials>): Promise<GatewayResult | null> {
+    let body: unknown;
+    try {
+      // Without is_external_reference the path segment is Bold's own transaction id (§2.5).
+      const response = await axios.get(`${ctx.endpoints.apiUrl}/payments/webhook/notifications/${encodeURIComponent(lookup.transactionId)}`, {
+        headers: { Authorization: `x-api-key ${ctx.creds.apiKey}`, Accept: 'application/json' },
+        timeout: GATEWAY_TIMEOUT_MS,
+      });
+      body = response.data;
+    } catch (error) {
+      throw toGatewayError('bold', 'transaction lookup', error);
+    }
+    const parsed = ZBoldNotificationsResponseSchema.safeParse(body);
+    if (!parsed.success) throw invalidGatewayResponse('bold', 'transaction lookup', parsed.error);
+    const notifications: TBoldWebhookBody[] = [];
+    for (const item of parsed.data.notifications) {
+      const notification = ZBoldWebhookBodySchema.safeParse(item);
+      if (!notification.success) throw invalidGatewayResponse('bold', 'transaction lookup', notification.error);
+      if ((notification.data.data.payment_id ?? notification.data.subject) === lookup.transactionId) notifications.push(notification.data);
+    }
+    const chosen = pickNotification(notifications);
+    const reference = chosen?.data.metadata?.reference;
+    if (!chosen || !reference) return null;
+    const mapped = mapBoldEventType(chosen.type);
+    if ('ignored' in mapped) return null;
+    const result = toResult(chosen, reference, mapped);
+    if ('invalid' in result) throw invalidGatewayResponse('bold', 'transaction lookup', result.invalid);
+    return result;
   },
 
   parseWebhook(webhook: RawWebhook): GatewayResult | { ignored: string } {

@@ -23,6 +23,8 @@ import {
   type PaymentLink,
   type PaymentReference,
   type RawWebhook,
+  type TransactionLookup,
+  type WebhookVerification,
 } from '../gateway';
 import {
   type DigestAlgorithm,
@@ -46,6 +48,16 @@ const PLACEHOLDER_BUYER_NAME = 'Cliente WhatsApp';
 /** WebCheckout limits `description` to 255 characters (§3.2a). */
 const PAYU_DESCRIPTION_MAX_CHARS = 255;
 const QUERIES_PATH = '/reports-api/4.0/service.cgi';
+/**
+ * PayU's Queries API schedule (§3.4, queries page): the first query about seven minutes after
+ * the transaction is created, then no more often than every ten minutes (bank transfers).
+ */
+export const PAYU_FIRST_QUERY_AFTER_MS = 7 * 60_000;
+export const PAYU_QUERY_EVERY_MS = 10 * 60_000;
+/** Colombia's offset: `expirationDate` carries no zone (see payuExpirationDate). */
+const BOGOTA_OFFSET_MS = -5 * 60 * 60_000;
+/** PayU refuses an expirationDate 7 days or more ahead outside Argentina (§3.2a). */
+const PAYU_MAX_EXPIRATION_MS = 7 * 24 * 60 * 60_000;
 
 // ---------------------------------------------------------------------------------------------
 // Credentials
@@ -304,6 +316,72 @@ function pickTransaction(orders: TPayuOrder[]): { order: TPayuOrder; tx: TPayuTr
   return latestFirst.find((c) => isFinal(c.tx.transactionResponse.state)) ?? latestFirst[0];
 }
 
+/**
+ * WebCheckout `expirationDate` (`YYYY-MM-DD HH:mm:ss`, §3.2a): it bounds cash vouchers (Efecty),
+ * which otherwise stay payable about 8 days; cards and PSE settle at once. The format has no
+ * zone and PayU does not say which it reads: the time is written in Colombia's (UTC−5), so if
+ * PayU read it as UTC the link would close five hours early, never late (#12). Capped below
+ * PayU's 7-day limit.
+ */
+export function payuExpirationDate(expiresAt: string, now: Date): string {
+  const milliseconds = Date.parse(expiresAt);
+  if (Number.isNaN(milliseconds)) throw new RangeError('expiresAt is not a valid ISO date');
+  const capped = Math.min(milliseconds, now.getTime() + PAYU_MAX_EXPIRATION_MS - 60_000);
+  return new Date(capped + BOGOTA_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+async function queryOrders(reference: PaymentReference, ctx: GatewayContext<TPayuCredentials>, operation: string): Promise<TPayuOrder[]> {
+  const { creds } = ctx;
+  const request = {
+    test: creds.environment === 'sandbox',
+    language: 'es',
+    command: 'ORDER_DETAIL_BY_REFERENCE_CODE',
+    merchant: { apiLogin: creds.apiLogin, apiKey: creds.apiKey },
+    details: { referenceCode: reference },
+  };
+  let body: unknown;
+  try {
+    const response = await axios.post(`${ctx.endpoints.apiUrl}${QUERIES_PATH}`, request, {
+      // Without these PayU answers XML (§3.1).
+      headers: { 'Content-Type': 'application/json; charset=utf-8', Accept: 'application/json' },
+      timeout: GATEWAY_TIMEOUT_MS,
+    });
+    body = response.data;
+  } catch (error) {
+    throw toGatewayError('payu', operation, error);
+  }
+  const parsed = ZPayuQueryResponseSchema.safeParse(body);
+  if (!parsed.success) throw invalidGatewayResponse('payu', operation, parsed.error);
+  if (parsed.data.code !== 'SUCCESS') {
+    // PayU reports refusals inside a 2xx body; its text is about our request, never a secret.
+    throw new GatewayError('payu', {
+      code: ErrorCode.GATEWAY_REJECTED,
+      message: `payu ${operation}: code ${parsed.data.code}`,
+      retryable: false,
+      details: { operation, upstreamError: parsed.data.error?.slice(0, 200) ?? null },
+    });
+  }
+  // An empty payload means the payer has not reached PayU with this reference yet (§3.5).
+  return (parsed.data.result?.payload ?? []).filter((order) => order.referenceCode === reference);
+}
+
+function toQueryResult(reference: string, order: TPayuOrder, tx: TPayuTransaction): GatewayResult {
+  const mapped = mapPayuTransactionState(tx.transactionResponse.state);
+  const amount = orderAmount(order);
+  const warning = [mapped.warning, amount.warning].filter(Boolean).join('; ');
+  return {
+    gateway: 'payu',
+    reference,
+    transactionId: tx.id,
+    status: mapped.status,
+    amountInCents: amount.amountInCents,
+    currency: amount.currency,
+    method: tx.paymentMethod ?? null,
+    message: tx.transactionResponse.responseMessage ?? tx.transactionResponse.responseCode ?? null,
+    ...(warning ? { warning } : {}),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Adapter
 // ---------------------------------------------------------------------------------------------
@@ -312,7 +390,7 @@ export const payuAdapter: GatewayAdapter<TPayuCredentials> = {
   id: 'payu',
   displayName: 'PayU (Tarjeta, PSE, Efecty)',
   credentialsSchema: ZPayuCredentialsSchema,
-  capabilities: { statusLookup: true, refunds: false },
+  capabilities: { statusLookup: true, refunds: false, statusQuerySchedule: { firstAfterMs: PAYU_FIRST_QUERY_AFTER_MS, everyMs: PAYU_QUERY_EVERY_MS } },
 
   defaultEndpoints(environment: GatewayEnvironment): GatewayEndpoints {
     return environment === 'production'
@@ -347,59 +425,23 @@ export const payuAdapter: GatewayAdapter<TPayuCredentials> = {
       confirmationUrl: input.notificationUrl,
     };
     if (input.customerPhone) fields.telephone = input.customerPhone;
+    if (input.expiresAt !== undefined) fields.expirationDate = payuExpirationDate(input.expiresAt, ctx.now());
     return { kind: 'form', action: ctx.endpoints.checkoutUrl, fields };
   },
 
   async fetchResult(reference: PaymentReference, ctx: GatewayContext<TPayuCredentials>): Promise<GatewayResult | null> {
-    const { creds } = ctx;
-    const request = {
-      test: creds.environment === 'sandbox',
-      language: 'es',
-      command: 'ORDER_DETAIL_BY_REFERENCE_CODE',
-      merchant: { apiLogin: creds.apiLogin, apiKey: creds.apiKey },
-      details: { referenceCode: reference },
-    };
-    let body: unknown;
-    try {
-      const response = await axios.post(`${ctx.endpoints.apiUrl}${QUERIES_PATH}`, request, {
-        // Without these PayU answers XML (§3.1).
-        headers: { 'Content-Type': 'application/json; charset=utf-8', Accept: 'application/json' },
-        timeout: GATEWAY_TIMEOUT_MS,
-      });
-      body = response.data;
-    } catch (error) {
-      throw toGatewayError('payu', 'order query', error);
-    }
-    const parsed = ZPayuQueryResponseSchema.safeParse(body);
-    if (!parsed.success) throw invalidGatewayResponse('payu', 'order query', parsed.error);
-    if (parsed.data.code !== 'SUCCESS') {
-      // PayU reports refusals inside a 2xx body; its text is about our request, never a secret.
-      throw new GatewayError('payu', {
-        code: ErrorCode.GATEWAY_REJECTED,
-        message: `payu order query: code ${parsed.data.code}`,
-        retryable: false,
-        details: { operation: 'order query', upstreamError: parsed.data.error?.slice(0, 200) ?? null },
-      });
-    }
-    // An empty payload means the payer has not reached PayU with this reference yet (§3.5).
-    const orders = (parsed.data.result?.payload ?? []).filter((order) => order.referenceCode === reference);
-    const chosen = pickTransaction(orders);
-    if (!chosen) return null;
+    const chosen = pickTransaction(await queryOrders(reference, ctx, 'order query'));
+    return chosen ? toQueryResult(reference, chosen.order, chosen.tx) : null;
+  },
 
-    const mapped = mapPayuTransactionState(chosen.tx.transactionResponse.state);
-    const amount = orderAmount(chosen.order);
-    const warning = [mapped.warning, amount.warning].filter(Boolean).join('; ');
-    return {
-      gateway: 'payu',
-      reference,
-      transactionId: chosen.tx.id,
-      status: mapped.status,
-      amountInCents: amount.amountInCents,
-      currency: amount.currency,
-      method: chosen.tx.paymentMethod ?? null,
-      message: chosen.tx.transactionResponse.responseMessage ?? chosen.tx.transactionResponse.responseCode ?? null,
-      ...(warning ? { warning } : {}),
-    };
+  async lookupTransaction(lookup: TransactionLookup, ctx: GatewayContext<TPayuCredentials>): Promise<GatewayResult | null> {
+    // By reference, then the attempt with this id: TRANSACTION_RESPONSE_DETAIL answers the
+    // state only, without the reference and amount we must compare (§3.5).
+    for (const order of await queryOrders(lookup.reference, ctx, 'transaction lookup')) {
+      const tx = (order.transactions ?? []).find((candidate) => candidate.id === lookup.transactionId);
+      if (tx) return toQueryResult(lookup.reference, order, tx);
+    }
+    return null;
   },
 
   readReference(webhook: RawWebhook): PaymentReference | null {
@@ -407,7 +449,7 @@ export const payuAdapter: GatewayAdapter<TPayuCredentials> = {
     return reference ? reference : null;
   },
 
-  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<TPayuCredentials>): void {
+  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<TPayuCredentials>): WebhookVerification {
     const { creds } = ctx;
     if (!creds.apiKey) throw new WebhookSignatureError('PayU apiKey is empty', 'tenant credentials have no apiKey');
     const fields = parseForm(webhook.rawBody);
@@ -439,6 +481,8 @@ export const payuAdapter: GatewayAdapter<TPayuCredentials> = {
         whitespaceHint(creds.apiKey, 'apiKey') ?? 'wrong apiKey, or a field was altered (check the new_value rounding rule)',
       );
     }
+    // `sign` leaves out transaction_id (§3.3): confirm the attempt at the source (#12).
+    return { environment: creds.environment, testMode: false, confirmAtSource: true };
   },
 
   parseWebhook(webhook: RawWebhook): GatewayResult | { ignored: string } {

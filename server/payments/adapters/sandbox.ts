@@ -15,6 +15,8 @@ import type {
   PaymentLink,
   PaymentReference,
   RawWebhook,
+  TransactionLookup,
+  WebhookVerification,
 } from '../gateway';
 import {
   hmacSha256Hex,
@@ -125,7 +127,7 @@ export const sandboxAdapter: GatewayAdapter<TSandboxCredentials> = {
     return parsed.success ? parsed.data.reference : null;
   },
 
-  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<TSandboxCredentials>): void {
+  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<TSandboxCredentials>): WebhookVerification {
     const { secret } = ctx.creds;
     if (!secret) throw new WebhookSignatureError('sandbox secret is empty', 'tenant credentials have no secret');
     const signature = readHeader(webhook.headers, SANDBOX_SIGNATURE_HEADER);
@@ -137,6 +139,15 @@ export const sandboxAdapter: GatewayAdapter<TSandboxCredentials> = {
         whitespaceHint(secret, 'sandbox secret') ?? 'wrong secret, or the body was re-serialized (verify the raw bytes)',
       );
     }
+    // Our own checkout signs every byte with the tenant's secret, after reading the payment
+    // record itself, so nothing needs confirming; and it never moves real money, so its events
+    // settle only sandbox-gateway payments (#12).
+    return { environment: 'sandbox', testMode: false, confirmAtSource: false };
+  },
+
+  async lookupTransaction(_lookup: TransactionLookup, _ctx: GatewayContext<TSandboxCredentials>): Promise<GatewayResult | null> {
+    // Never asked: its events are fully signed (confirmAtSource is false) and it keeps no remote state.
+    return null;
   },
 
   parseWebhook(webhook: RawWebhook): GatewayResult | { ignored: string } {

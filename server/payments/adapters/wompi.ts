@@ -21,6 +21,8 @@ import type {
   PaymentLink,
   PaymentReference,
   RawWebhook,
+  TransactionLookup,
+  WebhookVerification,
 } from '../gateway';
 import {
   GATEWAY_TIMEOUT_MS,
@@ -110,8 +112,9 @@ export const ZWompiEventEnvelopeSchema = z.object({
     properties: z.array(z.string().min(1)).min(1),
     checksum: z.string().min(1),
   }),
-  // An integer UNIX time; accepted as digits too since it is only concatenated.
-  timestamp: z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]),
+  // An integer UNIX time (§1.3). Not a digit string: the checksum concatenates values without
+  // separators, so "0170…" would let digits move between the amount and the timestamp (#12).
+  timestamp: z.number().int().positive(),
   sent_at: z.string().optional(),
 });
 export type TWompiEventEnvelope = z.output<typeof ZWompiEventEnvelopeSchema>;
@@ -124,6 +127,33 @@ export type TWompiTransactionUpdatedEvent = z.output<typeof ZWompiTransactionUpd
 
 /** `GET /v1/transactions?reference=` answers an array: one reference, several attempts (§1.4). */
 export const ZWompiTransactionSearchResponseSchema = z.object({ data: z.array(ZWompiTransactionSchema) });
+
+/** `GET /v1/transactions/{id}` answers one transaction in `data` (§1.5). */
+export const ZWompiTransactionResponseSchema = z.object({ data: ZWompiTransactionSchema });
+
+/**
+ * The `signature.properties` paths we accept (#12). Wompi lists the signed paths in the body
+ * itself, so a verifier that trusted any list would let a captured event be re-signed over a
+ * field nobody reads (`transaction.blob`) while status, amount and reference are rewritten.
+ * Only the documented scalar fields of a transaction (§1.3) may appear, each at most once, and
+ * the three that decide a payment must all be signed.
+ */
+export const WOMPI_SIGNABLE_PROPERTIES: ReadonlySet<string> = new Set(
+  ['id', 'reference', 'status', 'amount_in_cents', 'currency', 'payment_method_type', 'customer_email', 'redirect_url', 'payment_link_id', 'payment_source_id', 'created_at', 'finalized_at', 'status_message'].map(
+    (field) => `transaction.${field}`,
+  ),
+);
+export const WOMPI_REQUIRED_SIGNED_PROPERTIES = ['transaction.id', 'transaction.status', 'transaction.amount_in_cents'] as const;
+
+/**
+ * How far an event's `timestamp` may lie in the past. Wompi retries a failed delivery 30 min,
+ * 3 h and 24 h after the first attempt (§1.3) and does not document whether a retry keeps the
+ * first timestamp, so the window covers the last retry (24 h) plus an hour of slack. Older
+ * events are refused; the reconciler asks Wompi for anything still pending by then.
+ */
+export const WOMPI_EVENT_MAX_AGE_SECONDS = 25 * 60 * 60;
+/** Clock skew tolerated for timestamps in the future. */
+export const WOMPI_EVENT_MAX_SKEW_SECONDS = 5 * 60;
 
 /** Body `environment` values (§1.3). */
 const WOMPI_EVENT_ENVIRONMENT: Record<GatewayEnvironment, string> = { sandbox: 'test', production: 'prod' };
@@ -323,7 +353,7 @@ export const wompiAdapter: GatewayAdapter<TWompiCredentials> = {
     return parsed.success ? parsed.data.data.transaction.reference : null;
   },
 
-  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<TWompiCredentials>): void {
+  verifyWebhook(webhook: RawWebhook, ctx: GatewayContext<TWompiCredentials>): WebhookVerification {
     const { eventsSecret, environment } = ctx.creds;
     if (!eventsSecret) throw new WebhookSignatureError('Wompi events secret is empty', 'tenant credentials have no eventsSecret');
 
@@ -352,6 +382,25 @@ export const wompiAdapter: GatewayAdapter<TWompiCredentials> = {
     if (!isHexDigest(event.signature.checksum, 64)) {
       throw new WebhookSignatureError('Wompi signature.checksum is not a SHA-256 hex digest', 'malformed checksum');
     }
+    const properties = event.signature.properties;
+    const undocumented = properties.filter((path) => !WOMPI_SIGNABLE_PROPERTIES.has(path));
+    if (undocumented.length > 0 || new Set(properties).size !== properties.length) {
+      throw new WebhookSignatureError(
+        'Wompi signature.properties names a path that is not a documented transaction field, or names one twice',
+        'a captured event re-signed over other fields',
+      );
+    }
+    const unsigned = WOMPI_REQUIRED_SIGNED_PROPERTIES.filter((path) => !properties.includes(path));
+    if (unsigned.length > 0) {
+      throw new WebhookSignatureError(`Wompi signature.properties leaves out ${unsigned.join(', ')}`, 'a captured event re-signed over fewer fields');
+    }
+    const ageSeconds = Math.floor(ctx.now().getTime() / 1000) - event.timestamp;
+    if (ageSeconds > WOMPI_EVENT_MAX_AGE_SECONDS || ageSeconds < -WOMPI_EVENT_MAX_SKEW_SECONDS) {
+      throw new WebhookSignatureError(
+        `Wompi event timestamp is ${ageSeconds} s from now, outside Wompi's retry window`,
+        "a replayed event, or this server's clock is wrong",
+      );
+    }
     const expected = wompiEventChecksum(event, eventsSecret);
     if (expected === null) {
       throw new WebhookSignatureError(
@@ -370,8 +419,28 @@ export const wompiAdapter: GatewayAdapter<TWompiCredentials> = {
     if (header !== null && !timingSafeEqualHex(expected, header)) {
       throw new WebhookSignatureError('X-Event-Checksum header does not match the body checksum', 'header and body come from different events');
     }
-    // No timestamp tolerance: retries arrive up to 24 h later (§1.3) and whether Wompi
-    // re-stamps them is not documented, so a window could reject legitimate retries.
+    // The reference is not signed by the documented property list: confirm at the source (#12).
+    return { environment, testMode: false, confirmAtSource: true };
+  },
+
+  async lookupTransaction(lookup: TransactionLookup, ctx: GatewayContext<TWompiCredentials>): Promise<GatewayResult | null> {
+    let body: unknown;
+    try {
+      // Whether this call needs a key is UNCONFIRMED (§1.5): the public key is sent, which is
+      // harmless if none is needed and never exposes the private one.
+      const response = await axios.get(`${ctx.endpoints.apiUrl}/transactions/${encodeURIComponent(lookup.transactionId)}`, {
+        headers: { Authorization: `Bearer ${ctx.creds.publicKey}`, Accept: 'application/json' },
+        timeout: GATEWAY_TIMEOUT_MS,
+        validateStatus: (status) => (status >= 200 && status < 300) || status === 404,
+      });
+      if (response.status === 404) return null;
+      body = response.data;
+    } catch (error) {
+      throw toGatewayError('wompi', 'transaction lookup', error);
+    }
+    const parsed = ZWompiTransactionResponseSchema.safeParse(body);
+    if (!parsed.success) throw invalidGatewayResponse('wompi', 'transaction lookup', parsed.error);
+    return parsed.data.data.id === lookup.transactionId ? toResult(parsed.data.data) : null;
   },
 
   parseWebhook(webhook: RawWebhook): GatewayResult | { ignored: string } {

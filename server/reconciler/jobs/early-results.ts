@@ -2,6 +2,7 @@ import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { readValue, withTimeout } from '../../db/firebase';
+import { AppError, ErrorCode } from '../../errors';
 import { paths, tenantOfReference } from '../../db/paths';
 import { confirmPayment, type ConfirmPaymentDeps } from '../../orders/confirm-payment';
 import { deliverMessages, type OutboxDeps } from '../../orders/outbox';
@@ -11,6 +12,8 @@ const BATCH = 200;
 
 export const ZEarlyResultSchema = z.looseObject({
   result: z.looseObject({ reference: z.string(), status: z.string(), transactionId: z.string() }),
+  /** Absent on results kept before it was recorded: those are not applied, and expire. */
+  environment: z.enum(['sandbox', 'production']).optional(),
   receivedAt: z.number(),
   expiresAt: z.number(),
 });
@@ -30,8 +33,21 @@ export interface EarlyResultsDeps {
 export async function applyEarlyResult(deps: EarlyResultsDeps, reference: string): Promise<boolean> {
   const parsed = ZEarlyResultSchema.safeParse(await readValue(deps.db, paths.earlyResult(reference)));
   const tenantId = tenantOfReference(reference);
-  if (!parsed.success || !tenantId) return false;
-  const outcome = await confirmPayment(deps.confirm, { tenantId, result: parsed.data.result as unknown as GatewayResult, source: 'early_result' });
+  if (!parsed.success || !tenantId || !parsed.data.environment) return false;
+  let outcome;
+  try {
+    outcome = await confirmPayment(deps.confirm, {
+      tenantId,
+      result: parsed.data.result as unknown as GatewayResult,
+      source: 'early_result',
+      environment: parsed.data.environment,
+    });
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== ErrorCode.CONFLICT) throw error;
+    // From another gateway or environment than the payment that appeared: never applicable.
+    await withTimeout(deps.db.ref(paths.earlyResult(reference)).remove(), 'early result cleanup');
+    return true;
+  }
   if (outcome.outcome === 'early') return false; // still no record
   // Remove only what we applied: a newer result that arrived meanwhile stays for the next pass.
   await withTimeout(

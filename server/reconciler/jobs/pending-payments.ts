@@ -7,7 +7,7 @@ import { paths } from '../../db/paths';
 import { ZPaymentRecordSchema, type TPaymentRecord } from '../../db/records';
 import { confirmPayment, ensurePaidOrder, type ConfirmPaymentDeps } from '../../orders/confirm-payment';
 import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../../orders/outbox';
-import type { GatewayManager } from '../../payments/gateway-manager';
+import { environmentOf, type GatewayManager } from '../../payments/gateway-manager';
 
 /** How many pending payments one run looks at, and how many gateway calls run at once. */
 export const PENDING_BATCH = 200;
@@ -31,6 +31,8 @@ export const ZPendingEntrySchema = z.looseObject({
   gateway: z.enum(['wompi', 'bold', 'payu', 'sandbox']),
   createdAt: z.number(),
   recordatorio: z.number().optional(),
+  /** When the gateway was last asked (only kept for gateways with their own query schedule). */
+  consultado: z.number().optional(),
 });
 
 export interface PendingSummary {
@@ -110,13 +112,20 @@ async function reconcileOne(deps: PendingPaymentsDeps, reference: string, raw: u
 
   // pendiente, or rechazado (Wompi and PayU let the payer retry with the same reference).
   const adapter = deps.gateways.adapter(gateway);
-  if (adapter.capabilities.statusLookup) {
+  const schedule = adapter.capabilities.statusQuerySchedule;
+  // A gateway with its own query schedule (PayU: ~7 min after creation, then every 10 min) is
+  // asked only when it is due; the last time is kept on the pending entry (#12).
+  const due =
+    !schedule ||
+    (now - entry.data.createdAt >= schedule.firstAfterMs && (entry.data.consultado === undefined || now - entry.data.consultado >= schedule.everyMs));
+  if (adapter.capabilities.statusLookup && due) {
     const ctx = await deps.gateways.context(tenantId, gateway);
     if (ctx) {
       summary.queried++;
+      if (schedule) await withTimeout(deps.db.ref(`${paths.pendingPayment(reference)}/consultado`).set(now), 'query time');
       const result = await adapter.fetchResult(reference, ctx);
       if (result && result.status !== 'pending') {
-        const outcome = await confirmPayment(deps.confirm, { tenantId, result, source: 'reconciler' });
+        const outcome = await confirmPayment(deps.confirm, { tenantId, result, source: 'reconciler', environment: environmentOf(ctx) });
         await deliverMessages(deps.outbox, outcome.queued);
         if (outcome.estado && outcome.estado !== record.estado) summary.settled++;
         if (outcome.estado === 'completado' || outcome.estado === 'fraude_detectado') return;

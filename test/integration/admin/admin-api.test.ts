@@ -177,7 +177,7 @@ describe('owners and kitchen staff: /api/admin', () => {
       expect(texts.join('\n')).not.toMatch(/Wompi/);
       expect(await ordersOf(next)).toHaveLength(1);
 
-      const signed = signWompiEvent(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3_300_000, paymentMethodType: 'CARD', transactionId: `tx-${Date.now()}` }), WOMPI.eventsSecret);
+      const signed = wompi.sign(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3_300_000, paymentMethodType: 'CARD', transactionId: `tx-${Date.now()}` }));
       expect((await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, signed)).status).toBe(200);
       expect(await ordersOf(earlier)).toHaveLength(1);
 

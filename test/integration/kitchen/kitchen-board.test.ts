@@ -73,7 +73,7 @@ describe('kitchen board and owner settings in a browser', () => {
     const reference = (await h.read<any>(`tenants/kit-a/sesiones/${waId}`)).pagoPendiente.referencia as string;
 
     const started = Date.now();
-    const signed = signWompiEvent(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3_300_000, paymentMethodType: 'NEQUI', transactionId: `tx-k-${Date.now()}` }), WOMPI.eventsSecret);
+    const signed = wompi.sign(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3_300_000, paymentMethodType: 'NEQUI', transactionId: `tx-k-${Date.now()}` }));
     expect((await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, signed)).status).toBe(200);
     const [[, order]] = (await ordersOf(waId)) as [[string, TOrderRecord]];
     const card = page.locator(`article.order[data-id="${order.id}"]`);

@@ -3,7 +3,7 @@ import type { Runtime } from '../../../server/runtime';
 import { startHarness, type Harness } from '../../helpers/harness';
 import { chooseMethod, orderUpToMethods as orderUpToMethodsVia, ordersOf } from '../../helpers/ordering';
 import { startBoldServer, type BoldServer } from '../../servers/bold-server';
-import { startPayuServer, type PayuServer } from '../../servers/payu-server';
+import { payuOrder, startPayuServer, type PayuServer } from '../../servers/payu-server';
 import { boldWebhook, boldWebhookBody, deliverWebhook, payuConfirmationForm, signWompiEvent, wompiTransactionEvent, type SignedWebhook } from '../../servers/signers';
 import { startWompiServer, type WompiServer } from '../../servers/wompi-server';
 
@@ -58,7 +58,7 @@ describe('paying for a WhatsApp order through Wompi, Bold, PayU or cash', () => 
   const payment = (reference: string) => h.read<any>(`tenants/pay-rest/pagos/${reference}`);
   const post = (gateway: string, signed: SignedWebhook) => deliverWebhook(`${h.baseUrl}/api/webhooks/payment/${gateway}`, signed);
   const wompiEvent = (reference: string, status: string, amountInCents = 3300000, extra: { transactionId?: string; currency?: string; statusMessage?: string } = {}) =>
-    signWompiEvent(wompiTransactionEvent({ reference, status, amountInCents, paymentMethodType: 'NEQUI', transactionId: extra.transactionId ?? `1234-${Date.now()}-${status}`, currency: extra.currency, statusMessage: extra.statusMessage }), WOMPI.eventsSecret);
+    wompi.sign(wompiTransactionEvent({ reference, status, amountInCents, paymentMethodType: 'NEQUI', transactionId: extra.transactionId ?? `1234-${Date.now()}-${status}`, currency: extra.currency, statusMessage: extra.statusMessage }));
 
   it('lists the enabled gateways in order, then cash', async () => {
     const texts = (await orderUpToMethods(newCustomer())).join('\n');
@@ -149,7 +149,8 @@ describe('paying for a WhatsApp order through Wompi, Bold, PayU or cash', () => 
     expect(field('responseUrl')).toBe(`https://pedidos.example.test/pay/${reference}`);
     expect(field('signature')).toBe(createHash('md5').update(`${PAYU.apiKey}~${PAYU.merchantId}~${reference}~33000~COP`).digest('hex'));
 
-    const form = payuConfirmationForm({ merchantId: PAYU.merchantId, referenceSale: reference, value: '33000.00', statePol: '4' }, PAYU.apiKey);
+    payu.setOrders(reference, [payuOrder({ reference, amountPesos: 33000, transactions: [{ state: 'APPROVED', transactionId: 'payu-flow-tx-1' }] })]);
+    const form = payuConfirmationForm({ merchantId: PAYU.merchantId, referenceSale: reference, value: '33000.00', statePol: '4', transactionId: 'payu-flow-tx-1' }, PAYU.apiKey);
     const res = await post('payu', form);
     expect(res.status).toBe(200);
     expect(await orders(waId)).toHaveLength(1);

@@ -1,6 +1,8 @@
+import { keyFor } from '../../../server/db/paths';
 import { startHarness, type Harness } from '../../helpers/harness';
 import { chooseMethod, orderUpToMethods, ordersOf } from '../../helpers/ordering';
-import { deliverWebhook, signWompiEvent, wompiTransactionEvent } from '../../servers/signers';
+import { deliverWebhook, wompiTransactionEvent } from '../../servers/signers';
+import { startWompiServer, type WompiServer } from '../../servers/wompi-server';
 
 const WOMPI = { environment: 'sandbox', publicKey: 'pub_test_rt', privateKey: 'prv_test_rt', integritySecret: 'test_integrity_rt', eventsSecret: 'test_events_rt' } as const;
 const T = 'rt-rest';
@@ -11,27 +13,33 @@ const T = 'rt-rest';
  */
 describe('database operations per paid order', () => {
   let h: Harness;
+  let wompi: WompiServer;
   let pn: string;
 
   beforeAll(async () => {
-    h = await startHarness();
+    wompi = await startWompiServer(WOMPI);
+    h = await startHarness({ env: { WOMPI_API_URL: wompi.apiUrl, WOMPI_CHECKOUT_URL: wompi.checkoutUrl } });
     pn = (await h.seedTenant({ id: T, payments: { enabled: true, efectivo: true, wompi: { enabled: true, ...WOMPI } } })).whatsapp.phoneNumberId;
   });
-  afterAll(() => h.close());
+  afterAll(async () => {
+    await h.close();
+    await wompi.close();
+  });
 
   const approve = async (waId: string) => {
     await orderUpToMethods(h, pn, waId);
     const { reference } = await chooseMethod(h, pn, T, waId, '1');
     await h.settle();
-    const event = signWompiEvent(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret);
-    return { reference, deliver: () => deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, event) };
+    const event = wompi.sign(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }));
+    const transactionId = String(JSON.parse(event.rawBody).data.transaction.id);
+    return { reference, transactionId, deliver: () => deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, event) };
   };
   const counted = () => {
     const { q = 0, g = 0, p = 0, m = 0 } = h.database.server.stats.requests;
     return { total: q + g + p + m, trace: h.database.server.traced().filter((t) => 'qgpm'.includes(t.action)).map((t) => `${t.action} ${t.path}`) };
   };
 
-  it('costs five operations once the tenant is warm, and a duplicate delivery costs one read', async () => {
+  it('costs seven operations once the tenant is warm, and a duplicate delivery costs one read', async () => {
     // The tenant's first order loads its settings, credentials and order counter.
     const first = await approve('573500000001');
     expect((await first.deliver()).status).toBe(200);
@@ -43,8 +51,11 @@ describe('database operations per paid order', () => {
     await h.graph.waitForMessages('573500000002', 6);
     await h.settle();
     const paid = counted();
-    // listen + write of the payment, the counter write, the order's atomic update, the "sent" mark.
+    // listen + write of the transaction's settlement claim (#12), listen + write of the payment,
+    // the counter write, the order's atomic update, the "sent" mark.
     expect(paid.trace).toEqual([
+      `q /transaccionesLiquidadas/wompi/${keyFor(second.transactionId)}`,
+      `p /transaccionesLiquidadas/wompi/${keyFor(second.transactionId)}`,
       `q /tenants/${T}/pagos/${second.reference}`,
       `p /tenants/${T}/pagos/${second.reference}`,
       `p /tenants/${T}/contadores/pedidos`,

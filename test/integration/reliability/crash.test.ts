@@ -47,7 +47,7 @@ describe('crash safety of payment confirmation', () => {
     const waId = `57330000${String(++n).padStart(4, '0')}`;
     await orderUpToMethods(setup, pn, waId);
     const { reference } = await chooseMethod(setup, pn, T, waId, '1');
-    const approval = signWompiEvent(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000, transactionId: `9-${reference}` }), WOMPI.eventsSecret);
+    const approval = wompi.sign(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000, transactionId: `9-${reference}` }));
     return { waId, reference, approval };
   }
 

@@ -5,22 +5,26 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../functions
 import { startHarness, type Harness } from '../../helpers/harness';
 import { chooseMethod, orderUpToMethods, ordersOf } from '../../helpers/ordering';
 import { changeFor, newWamid, webhookBody } from '../../helpers/whatsapp-payloads';
-import { deliverWebhook, signWompiEvent, wompiTransactionEvent } from '../../servers/signers';
+import { deliverWebhook, wompiTransactionEvent } from '../../servers/signers';
+import { startWompiServer, type WompiServer } from '../../servers/wompi-server';
 
 const WOMPI = { environment: 'sandbox', publicKey: 'pub_test_out', privateKey: 'prv_test_out', integritySecret: 'test_integrity_out', eventsSecret: 'test_events_out' } as const;
 
 describe('database outage', () => {
   let database: EmbeddedDatabase;
   let h: Harness;
+  let wompi: WompiServer;
   const dataFile = join(mkdtempSync(join(tmpdir(), 'outage-')), 'database.json');
 
   beforeAll(async () => {
     database = await startEmbeddedDatabase({ port: 0, dataFile });
-    h = await startHarness({ database });
+    wompi = await startWompiServer(WOMPI);
+    h = await startHarness({ database, env: { WOMPI_API_URL: wompi.apiUrl, WOMPI_CHECKOUT_URL: wompi.checkoutUrl } });
   });
   afterAll(async () => {
     await h.close({ keepDatabase: true });
     await database.close();
+    await wompi.close();
   });
 
   it('answers 5xx within 10 s instead of hanging, reports 503 on /readyz, and completes the work on retry once the database is back', async () => {
@@ -33,7 +37,7 @@ describe('database outage', () => {
     const port = database.port;
     await database.close();
     const message = JSON.stringify(webhookBody([changeFor(pn, [{ waId: '573400000002', text: 'hola', id: newWamid() }])]));
-    const approval = signWompiEvent(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret);
+    const approval = wompi.sign(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }));
     const started = Date.now();
     const [whatsapp, payment, ready, health] = await Promise.all([
       h.postWebhook(message),

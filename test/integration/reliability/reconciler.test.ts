@@ -86,9 +86,41 @@ describe('nothing lost: the reconciler', () => {
   it("uses PayU's ORDER_DETAIL_BY_REFERENCE_CODE and trusts our own amount when PayU reports none", async () => {
     const { waId, reference } = await startPayment('3');
     payu.setOrders(reference, [payuOrder({ reference, amountPesos: null, transactions: [{ state: 'APPROVED', paymentMethod: 'VISA' }] })]);
-    clock += 3 * MINUTE;
+    clock += 8 * MINUTE;
     await run();
     expect(await ordersOf(h, T, waId)).toHaveLength(1);
+  });
+
+  it("asks PayU on its documented schedule: first about 7 minutes after creation, then at most every 10 (#12)", async () => {
+    const { reference } = await startPayment('3');
+    payu.setOrders(reference, [payuOrder({ reference, amountPesos: 33000, transactions: [{ state: 'PENDING', paymentMethod: 'PSE' }] })]);
+    const queries = () => payu.received.filter((r) => JSON.stringify(r.body ?? '').includes(reference)).length;
+    const at = async (minutes: number) => {
+      clock = start + minutes * MINUTE;
+      await run();
+      return queries();
+    };
+    const start = clock;
+    expect(await at(3)).toBe(0);
+    expect(await at(5)).toBe(0);
+    expect(await at(7)).toBe(1);
+    expect(await at(9)).toBe(1);
+    expect(await at(15)).toBe(1);
+    expect(await at(17)).toBe(2);
+    expect(await at(19)).toBe(2);
+  });
+
+  it('sends PayU WebCheckout an expiration consistent with the link expiry, in Colombian time (#12)', async () => {
+    const { reference } = await startPayment('3');
+    const record = await h.read<{ fechaCreacion: number }>(`tenants/${T}/pagos/${reference}`);
+    const page = await h.http.get(`/pay/${reference}`);
+    const fields = Object.fromEntries([...page.text.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const expected = new Date(record!.fechaCreacion + h.config.PAYMENT_EXPIRE_AFTER_MS - 5 * 60 * MINUTE).toISOString().slice(0, 19).replace('T', ' ');
+    expect(fields.expirationDate).toBe(expected);
+    // The local PayU accepts the form as sent (signature, tax fields and the date format).
+    const res = await fetch(payu.checkoutUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields as Record<string, string>).toString() });
+    expect(res.status).toBe(200);
+    expect(payu.submittedForms.some((f) => f.referenceCode === reference && f.expirationDate === expected)).toBe(true);
   });
 
   it('sends one reminder at 10 minutes, expires at 30, and still honours a payment that arrives after expiry', async () => {
@@ -109,7 +141,7 @@ describe('nothing lost: the reconciler', () => {
     expect(h.graph.textsTo(waId).some((t) => t.includes('expiró'))).toBe(true);
     expect(await ordersOf(h, T, waId)).toHaveLength(0);
 
-    const late = signWompiEvent(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret);
+    const late = wompi.sign(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }));
     expect((await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, late)).status).toBe(200);
     expect(await ordersOf(h, T, waId)).toHaveLength(1);
     expect(await h.read(`tenants/${T}/pagos/${reference}`)).toMatchObject({ estado: 'completado' });
@@ -154,7 +186,7 @@ describe('nothing lost: the reconciler', () => {
     await orderUpToMethods(h, pn, waId);
     const wamid = newWamid();
     const expected = `${T}_${clock}_${createHash('sha256').update(`${keyFor(wamid)}:0`).digest('hex').slice(0, 10)}`;
-    const early = signWompiEvent(wompiTransactionEvent({ reference: expected, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret);
+    const early = wompi.sign(wompiTransactionEvent({ reference: expected, status: 'APPROVED', amountInCents: 3300000 }));
     expect((await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, early)).status).toBe(200);
     expect(await h.read(`earlyResults/${expected}`)).not.toBeNull();
     await h.sendMessages(pn, [{ waId, text: '1', id: wamid }]);
@@ -165,7 +197,7 @@ describe('nothing lost: the reconciler', () => {
 
     // Record first: the ordinary path, and the sweep drops results older than 30 minutes.
     const stale = `${T}_${clock}_stale00001`;
-    await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, signWompiEvent(wompiTransactionEvent({ reference: stale, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret));
+    await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, wompi.sign(wompiTransactionEvent({ reference: stale, status: 'APPROVED', amountInCents: 3300000 })));
     clock += 31 * MINUTE;
     await run();
     expect(await h.read(`earlyResults/${stale}`)).toBeNull();
@@ -174,7 +206,7 @@ describe('nothing lost: the reconciler', () => {
   it('keeps a confirmation while WhatsApp is down and delivers it later; a permanent error is recorded with its code', async () => {
     const { waId, reference } = await startPayment('1');
     h.graph.failNext(3, { status: 503, code: 131016 });
-    const approve = signWompiEvent(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret);
+    const approve = wompi.sign(wompiTransactionEvent({ reference, status: 'APPROVED', amountInCents: 3300000 }));
     expect((await deliverWebhook(`${h.baseUrl}/api/webhooks/payment/wompi`, approve)).status).toBe(200);
     await h.settle(); // the direct delivery has given up (3 attempts) before the clock moves
     expect(h.graph.textsTo(waId).some((t) => t.includes('Pago confirmado'))).toBe(false);
@@ -188,7 +220,7 @@ describe('nothing lost: the reconciler', () => {
     h.graph.failNext(1, { status: 400, code: 131047 });
     await deliverWebhook(
       `${h.baseUrl}/api/webhooks/payment/wompi`,
-      signWompiEvent(wompiTransactionEvent({ reference: second.reference, status: 'APPROVED', amountInCents: 3300000 }), WOMPI.eventsSecret),
+      wompi.sign(wompiTransactionEvent({ reference: second.reference, status: 'APPROVED', amountInCents: 3300000 })),
     );
     await new Promise((r) => setTimeout(r, 200));
     expect(await h.read(`outbox/pedido-pago-${second.reference}-0`)).toMatchObject({ estado: 'fallido', ultimoError: { codigo: 131047 } });

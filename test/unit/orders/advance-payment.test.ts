@@ -43,6 +43,7 @@ describe('advancePayment', () => {
     ['expirado', 'declined', 'none', undefined],
     ['completado', 'declined', 'none', undefined],
     ['completado', 'voided', 'none', undefined],
+    ['completado', 'approved', 'double_charge', undefined],
     ['fraude_detectado', 'approved', 'none', undefined],
   ] as const)('%s + %s → %s (%s)', (estado, status, decision, next) => {
     const out = advancePayment(record(estado, estado === 'completado' ? { transaccionId: 'tx-0' } : {}), result(status), { now });
@@ -62,6 +63,19 @@ describe('advancePayment', () => {
   it('reports a replayed decline or fraud of the same transaction, so follow-ups are ensured, without changing the record', () => {
     expect(advancePayment(record('rechazado', { transaccionId: 'tx-1' }), result('declined'), { now })).toMatchObject({ decision: 'reject', next: undefined });
     expect(advancePayment(record('fraude_detectado', { transaccionId: 'tx-1' }), result('approved', { amountInCents: 1 }), { now })).toMatchObject({ decision: 'fraud', next: undefined });
+  });
+
+  it('reports a second approval of a completed payment by another transaction as a double charge, without changing it (#12)', () => {
+    expect(advancePayment(record('completado', { transaccionId: 'tx-0' }), result('approved', { transactionId: 'tx-9' }), { now })).toMatchObject({ decision: 'double_charge', next: undefined });
+  });
+
+  it('flags an approval whose transaction already settled another payment, whatever the amount (#12)', () => {
+    for (const estado of ['pendiente', 'rechazado', 'expirado'] as const) {
+      const out = advancePayment(record(estado), result('approved'), { now, transactionSettledFor: 'rest1_1700000000000_other0001' });
+      expect(out).toMatchObject({ decision: 'fraud', next: { estado: 'fraude_detectado', transaccionId: 'tx-1', motivoFraude: 'transaccion_ya_liquidada', referenciaLiquidada: 'rest1_1700000000000_other0001' } });
+    }
+    // Bound to this very payment: an ordinary approval.
+    expect(advancePayment(record('pendiente'), result('approved'), { now, transactionSettledFor: 'rest1_1700000000000_abcd1234' }).decision).toBe('approve');
   });
 
   it('flags a different amount or currency as fraud with both amounts', () => {

@@ -63,6 +63,11 @@ describe('Bold webhook signature (§2.3, §2.8 vectors)', () => {
     expect(() => boldAdapter.verifyWebhook(webhook(VECTOR_BODY, VECTOR_TEST_MODE_SIGNATURE), ctx({ environment: 'sandbox', secretKey: '' }))).not.toThrow();
   });
 
+  it('says what each key proves: the secret covers every field; the empty key is sandbox test traffic to confirm at the source (#12)', () => {
+    expect(boldAdapter.verifyWebhook(webhook(VECTOR_BODY, VECTOR_SIGNATURE), ctx())).toEqual({ environment: 'production', testMode: false, confirmAtSource: false });
+    expect(boldAdapter.verifyWebhook(webhook(VECTOR_BODY, VECTOR_TEST_MODE_SIGNATURE), ctx({ environment: 'sandbox' }))).toEqual({ environment: 'sandbox', testMode: true, confirmAtSource: true });
+  });
+
   it('rejects the empty-key signature for a production tenant', () => {
     expect(() => boldAdapter.verifyWebhook(webhook(VECTOR_BODY, VECTOR_TEST_MODE_SIGNATURE), ctx())).toThrow(WebhookSignatureError);
   });

@@ -9,6 +9,7 @@ import {
   payuSignature,
   type TPayuCredentials,
   ZPayuCredentialsSchema,
+  payuExpirationDate,
 } from '../../../server/payments/adapters/payu';
 import type { GatewayContext, RawWebhook } from '../../../server/payments/gateway';
 import { payuConfirmationForm, toRawWebhook } from '../../servers/signers';
@@ -357,5 +358,15 @@ describe('PayU credentials', () => {
   it('rejects unknown algorithms and non-numeric merchant ids', () => {
     expect(ZPayuCredentialsSchema.safeParse({ ...creds, algorithm: 'HMAC-SHA256' }).success).toBe(false);
     expect(ZPayuCredentialsSchema.safeParse({ ...creds, merchantId: 'merchant' }).success).toBe(false);
+  });
+});
+
+describe('PayU WebCheckout expirationDate (#12)', () => {
+  const now = new Date('2025-06-01T12:00:00Z');
+  it('writes the link expiry as YYYY-MM-DD HH:mm:ss in Colombian time (UTC−5), so a reading as UTC closes early, never late', () => {
+    expect(payuExpirationDate('2025-06-01T12:30:00.000Z', now)).toBe('2025-06-01 07:30:00');
+  });
+  it('stays under PayU\'s 7-day limit', () => {
+    expect(payuExpirationDate('2025-07-01T00:00:00.000Z', now)).toBe('2025-06-08 06:59:00');
   });
 });

@@ -5,8 +5,11 @@ import {
   wompiAdapter,
   wompiEventChecksum,
   wompiIntegritySignature,
+  WOMPI_EVENT_MAX_AGE_SECONDS,
+  WOMPI_EVENT_MAX_SKEW_SECONDS,
   ZWompiCredentialsSchema,
 } from '../../../server/payments/adapters/wompi';
+import { createHash } from 'node:crypto';
 import type { GatewayContext, RawWebhook } from '../../../server/payments/gateway';
 import { signWompiEvent, toRawWebhook, wompiTransactionEvent } from '../../servers/signers';
 
@@ -19,9 +22,12 @@ const creds: TWompiCredentials = {
   eventsSecret: 'test_events_EXAMPLEsecret456',
 };
 
+const VECTOR_TIMESTAMP = 1700000123;
+
 function ctx(overrides: Partial<TWompiCredentials> = {}): GatewayContext<TWompiCredentials> {
   const merged = { ...creds, ...overrides };
-  return { creds: merged, endpoints: wompiAdapter.defaultEndpoints(merged.environment), now: () => new Date('2025-06-01T12:00:00Z') };
+  // A minute after the §1.9 vector's timestamp: events are checked against Wompi's retry window.
+  return { creds: merged, endpoints: wompiAdapter.defaultEndpoints(merged.environment), now: () => new Date((VECTOR_TIMESTAMP + 60) * 1000) };
 }
 
 /** The §1.9 event-checksum vector as a full event body, checksum written in literally. */
@@ -45,6 +51,8 @@ function vectorEvent(checksum = 'a1ae55c3a5ccfa6ee75eec2caa33f2dc42ec3332096cc3e
     sent_at: '2023-11-14T22:15:23.000Z',
   };
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 function webhook(body: unknown, headers: Record<string, string> = {}): RawWebhook {
   return { rawBody: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)), headers };
@@ -197,7 +205,7 @@ describe('Wompi event checksum (§1.3, §1.9)', () => {
     const signed = signWompiEvent(
       wompiTransactionEvent(
         { reference: 'PEDIDO-1001', status: 'APPROVED', amountInCents: 4500000 },
-        { properties: ['transaction.status', 'transaction.reference', 'transaction.id'] },
+        { properties: ['transaction.status', 'transaction.amount_in_cents', 'transaction.reference', 'transaction.id'], timestamp: VECTOR_TIMESTAMP },
       ),
       creds.eventsSecret,
     );
@@ -205,7 +213,7 @@ describe('Wompi event checksum (§1.3, §1.9)', () => {
   });
 
   it('rejects an event signed with another events secret', () => {
-    const signed = signWompiEvent(wompiTransactionEvent({ reference: 'R1', status: 'APPROVED', amountInCents: 100 }), 'test_events_OTHERtenant');
+    const signed = signWompiEvent(wompiTransactionEvent({ reference: 'R1', status: 'APPROVED', amountInCents: 100 }, { timestamp: VECTOR_TIMESTAMP }), 'test_events_OTHERtenant');
     const error = signatureError(() => wompiAdapter.verifyWebhook(toRawWebhook(signed), ctx()));
     expect(error.likelyCause).toContain('wrong events secret');
   });
@@ -241,9 +249,50 @@ describe('Wompi event checksum (§1.3, §1.9)', () => {
 
   it('rejects a signed property path that is missing from data', () => {
     const body = vectorEvent();
-    body.signature.properties = ['transaction.id', 'transaction.not_there'];
+    body.signature.properties = ['transaction.id', 'transaction.status', 'transaction.amount_in_cents', 'transaction.payment_link_id'];
     const error = signatureError(() => wompiAdapter.verifyWebhook(webhook(body), ctx()));
     expect(error.message).toContain('missing from data');
+  });
+
+  describe('accepts only documented signed properties and a timestamp inside the retry window (#12)', () => {
+    const resigned = (properties: string[], timestamp = VECTOR_TIMESTAMP) =>
+      toRawWebhook(signWompiEvent(wompiTransactionEvent({ reference: 'PEDIDO-1001', status: 'APPROVED', amountInCents: 4500000 }, { properties, timestamp }), creds.eventsSecret));
+
+    it('rejects a captured event re-signed over an undocumented path, whatever its status and amount', () => {
+      const blob = { ...vectorEvent(), data: { transaction: { ...vectorEvent().data.transaction, blob: 'x' } } };
+      blob.signature = { properties: ['transaction.blob'], checksum: sha256(`x${VECTOR_TIMESTAMP}${creds.eventsSecret}`) };
+      const error = signatureError(() => wompiAdapter.verifyWebhook(webhook(blob), ctx()));
+      expect(error.message).toContain('not a documented transaction field');
+    });
+
+    it('rejects a list that leaves out the id, the status or the amount', () => {
+      for (const left of ['transaction.id', 'transaction.status', 'transaction.amount_in_cents']) {
+        const properties = ['transaction.id', 'transaction.status', 'transaction.amount_in_cents', 'transaction.reference'].filter((p) => p !== left);
+        expect(signatureError(() => wompiAdapter.verifyWebhook(resigned(properties), ctx())).message).toContain(`leaves out ${left}`);
+      }
+    });
+
+    it('rejects a path named twice and a path outside transaction', () => {
+      expect(() => wompiAdapter.verifyWebhook(resigned(['transaction.id', 'transaction.id', 'transaction.status', 'transaction.amount_in_cents']), ctx())).toThrow(WebhookSignatureError);
+      expect(() => wompiAdapter.verifyWebhook(resigned(['transaction.id', 'transaction.status', 'transaction.amount_in_cents', 'nequi_token.id']), ctx())).toThrow(WebhookSignatureError);
+    });
+
+    it('accepts a timestamp 25 hours old (the last retry comes 24 hours after the first attempt) and refuses one older', () => {
+      const properties = ['transaction.id', 'transaction.status', 'transaction.amount_in_cents'];
+      const at = (secondsAgo: number) => ({ ...ctx(), now: () => new Date((VECTOR_TIMESTAMP + secondsAgo) * 1000) });
+      expect(() => wompiAdapter.verifyWebhook(resigned(properties), at(WOMPI_EVENT_MAX_AGE_SECONDS))).not.toThrow();
+      expect(signatureError(() => wompiAdapter.verifyWebhook(resigned(properties), at(WOMPI_EVENT_MAX_AGE_SECONDS + 1))).message).toContain('retry window');
+      expect(signatureError(() => wompiAdapter.verifyWebhook(resigned(properties), at(-WOMPI_EVENT_MAX_SKEW_SECONDS - 1))).message).toContain('retry window');
+    });
+
+    it('refuses a timestamp written as a digit string (digits could move between amount and timestamp)', () => {
+      const body = { ...vectorEvent(), timestamp: String(VECTOR_TIMESTAMP) };
+      expect(() => wompiAdapter.verifyWebhook(webhook(body), ctx())).toThrow(WebhookSignatureError);
+    });
+
+    it('says a verified event must be confirmed at the source, in its environment', () => {
+      expect(wompiAdapter.verifyWebhook(webhook(vectorEvent()), ctx())).toEqual({ environment: 'sandbox', testMode: false, confirmAtSource: true });
+    });
   });
 
   it('rejects a prod event delivered to a sandbox tenant, even with a valid checksum', () => {
