@@ -228,7 +228,7 @@ function clearCart(session: Session): Turn {
 
 function addItemById(session: Session, ctx: TurnContext, itemId: string): Turn {
   const item = ctx.tenant.menu.find((candidate) => candidate.itemId === itemId);
-  if (!item) return afterCartChange(session, session.carrito, [msg.problemsNote([{ kind: 'unknown_item', text: 'ese producto', explicitQuantity: false, suggestions: [] }])]);
+  if (!item) return afterCartChange(session, session.carrito, [msg.problemsNote([{ kind: 'unknown_item', text: 'ese producto', explicitQuantity: false, suggestions: [], cantidad: 1 }])]);
   if (!item.disponible) return afterCartChange(session, session.carrito, [msg.problemsNote([{ kind: 'unavailable', text: item.nombre, item }])]);
   return addLines(session, [{ item, cantidad: 1 }], []);
 }

@@ -20,6 +20,8 @@ export interface MenuItem {
   precio: number;
   categoria?: string;
   disponible: boolean;
+  /** Other names customers use for this item, set by the owner ("sencilla", "la especial"). */
+  alias?: string[];
 }
 
 /** A payment method offered to the customer, in the order it is listed. */
@@ -46,6 +48,8 @@ export interface CartLine {
   nombre: string;
   precio: number;
   cantidad: number;
+  /** What the customer asked about this line: "sin salsa", "bien fría". Shown in the cart and on the kitchen board. */
+  nota?: string;
 }
 
 export type ConversationStep =
