@@ -398,8 +398,8 @@ function matchName(name: readonly string[], index: readonly IndexedItem[]): Name
   const group = key.length === 1 ? groupOf(key[0] ?? '') : undefined;
   if (group) {
     const members = index.filter((entry) => entry.item.disponible && group.members.some((word) => entry.groupWords.has(word)));
-    if (members.length === 1 && members[0]) return { kind: 'match', item: members[0].item, partial: true };
-    if (members.length > 1) return { kind: 'ambiguous', candidates: members.map((entry) => entry.item) };
+    // Even a single soda is offered, not assumed: "gaseosa" may mean one the menu does not have.
+    if (members.length > 0) return { kind: 'ambiguous', candidates: members.map((entry) => entry.item) };
   }
 
   // 4. Every word is a prefix (3+ letters) of a word of the item: "hamb", "salchi", "limo de coco".
@@ -417,6 +417,8 @@ function matchName(name: readonly string[], index: readonly IndexedItem[]): Name
     let closest: IndexedItem[] = [];
     for (const entry of index) {
       if (numbersIn(entry.key) !== numbers) continue;
+      // A typo changes letters, not words: "hamburguesa sin" is not "Hamburguesa" with three edits.
+      if (key.length > 1 && key.length !== entry.key.length) continue;
       for (const candidate of [entry.compact, ...entry.aliasCompacts]) {
         if (Math.abs(candidate.length - compact.length) > tolerance) continue;
         const distance = levenshtein(candidate, compact);
@@ -691,6 +693,12 @@ export function parseOrderText(text: string, menu: readonly MenuItem[]): ParsedO
       // "con queso" (queso is no item) or "sin cebolla": a note on the previous line, or loose.
       if (afterCon && previous?.kind === 'line') {
         previous.line = { ...previous.line, nota: joinNotes(previous.line.nota, noteText(['con', ...part.tokens])) };
+        continue;
+      }
+      // "2 perros, uno sin cebolla": a note about part of the previous line.
+      const aboutPrevious = reading.explicitQuantity && NOTE_STARTERS.has(reading.name[0] ?? '') && previous?.kind === 'line';
+      if (aboutPrevious && previous?.kind === 'line') {
+        previous.line = { ...previous.line, nota: joinNotes(previous.line.nota, noteText(part.tokens)) };
         continue;
       }
       if (startsWithNote) {

@@ -1,0 +1,53 @@
+/**
+ * Telling a Colombian delivery address from other text, and taking a phone out of a message that
+ * has both ("Cra 50 # 30-12, 300 123 4567"). Pure.
+ */
+import { extractColombianMobile } from './phone';
+import { foldAccents } from './text';
+
+/** Street types and place words Colombian addresses start with or contain, folded. */
+const ADDRESS_WORDS = new Set([
+  'calle', 'cl', 'cll', 'clle', 'carrera', 'cra', 'cr', 'kr', 'kra', 'krr', 'carr', 'cra.', 'avenida', 'av', 'ave', 'avda', 'ak', 'ac',
+  'diagonal', 'dg', 'diag', 'transversal', 'tv', 'tr', 'trans', 'transv', 'autopista', 'circular', 'cq', 'circunvalar', 'via', 'variante',
+  'manzana', 'mz', 'mza', 'barrio', 'b', 'vereda', 'conjunto', 'edificio', 'edif', 'torre', 'apto', 'apartamento', 'ap', 'casa', 'km',
+  'kilometro', 'sector', 'urbanizacion', 'urb', 'finca', 'lote', 'bloque', 'bl', 'interior', 'int', 'piso', 'local', 'oficina', 'etapa',
+]);
+
+/**
+ * True for text that reads as an address: a street type or place word plus a number
+ * ("Cra 50 # 30-12", "Calle 80 12-34", "Barrio La Soledad casa 3", "Mz 4 casa 12"), or a "#" with
+ * a number. "asdfgh qwerty", "Chapinero" or "hola" are not addresses.
+ */
+export function looksLikeAddress(text: string): boolean {
+  const folded = foldAccents(text);
+  if (!/\d/.test(folded)) return false;
+  if (/#\s*\d/.test(folded) || /\bn[o°º]\.?\s*\d/.test(folded)) return true;
+  const words = folded.split(/[^a-z0-9]+/).filter(Boolean);
+  // "cra50", "cl80": a street type glued to its number.
+  return words.some((word) => ADDRESS_WORDS.has(word) || ADDRESS_WORDS.has(word.replace(/\d+[a-z]?$/, '')));
+}
+
+/**
+ * Splits "Calle 80 #12-34 apto 501, cel 3001234567" into the address and the mobile. Returns the
+ * text unchanged and no phone when there is not exactly one mobile in it.
+ */
+export function splitAddressAndPhone(text: string): { address: string; phone: string | null } {
+  const candidates = text.match(/(?:\+?57[\s.-]?)?\(?3\d{2}\)?[\s.-]?\d{3}[\s.-]?\d{4}\b/g) ?? [];
+  if (candidates.length !== 1 || !candidates[0]) return { address: text, phone: null };
+  const phone = extractColombianMobile(candidates[0]);
+  if (!phone) return { address: text, phone: null };
+  const address = text
+    .replace(candidates[0], ' ')
+    .replace(/\b(cel(ular)?|tel(efono)?|telf|whatsapp|wpp|numero|mi numero es|y mi numero)\b[\s:.]*$/i, ' ')
+    .replace(/[\s,;:-]+$/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return { address, phone };
+}
+
+/** "me equivoqué, es Cra 50 # 30-12" → "Cra 50 # 30-12": drops the correction words in front. */
+export function withoutCorrectionWords(text: string): string {
+  return text
+    .replace(/^\s*((me\s+equivoqu[eé]|perd[oó]n|disculpa|no|corrijo|correcci[oó]n|mejor|era|es|la\s+direcci[oó]n\s+es|cambiar\s+direcci[oó]n\s*(a|por)?|otra\s+direcci[oó]n:?)[\s,.:;!]*)+/i, '')
+    .trim();
+}
