@@ -5,26 +5,34 @@
 import { extractColombianMobile } from './phone';
 import { foldAccents } from './text';
 
-/** Street types and place words Colombian addresses start with or contain, folded. */
-const ADDRESS_WORDS = new Set([
-  'calle', 'cl', 'cll', 'clle', 'carrera', 'cra', 'cr', 'kr', 'kra', 'krr', 'carr', 'cra.', 'avenida', 'av', 'ave', 'avda', 'ak', 'ac',
-  'diagonal', 'dg', 'diag', 'transversal', 'tv', 'tr', 'trans', 'transv', 'autopista', 'circular', 'cq', 'circunvalar', 'via', 'variante',
-  'manzana', 'mz', 'mza', 'barrio', 'b', 'vereda', 'conjunto', 'edificio', 'edif', 'torre', 'apto', 'apartamento', 'ap', 'casa', 'km',
-  'kilometro', 'sector', 'urbanizacion', 'urb', 'finca', 'lote', 'bloque', 'bl', 'interior', 'int', 'piso', 'local', 'oficina', 'etapa',
+/** Street types, folded: these need a number ("Calle 80", "Cra 7 # 45-10"). */
+const STREET_WORDS = new Set([
+  'calle', 'cl', 'cll', 'clle', 'carrera', 'cra', 'cr', 'kr', 'kra', 'krr', 'carr', 'avenida', 'av', 'ave', 'avda', 'ak', 'ac',
+  'diagonal', 'dg', 'diag', 'transversal', 'tv', 'tr', 'trans', 'transv', 'autopista', 'circular', 'cq', 'circunvalar', 'via', 'variante', 'km', 'kilometro',
+]);
+/** Place words: rural and residential addresses often have no street ("Vereda El Salitre finca Los Pinos"). */
+const PLACE_WORDS = new Set([
+  'manzana', 'mz', 'mza', 'barrio', 'vereda', 'conjunto', 'edificio', 'edif', 'torre', 'apto', 'apartamento', 'casa', 'sector',
+  'urbanizacion', 'urb', 'finca', 'lote', 'bloque', 'interior', 'piso', 'local', 'oficina', 'etapa', 'condominio', 'hacienda', 'corregimiento',
 ]);
 
 /**
- * True for text that reads as an address: a street type or place word plus a number
- * ("Cra 50 # 30-12", "Calle 80 12-34", "Barrio La Soledad casa 3", "Mz 4 casa 12"), or a "#" with
- * a number. "asdfgh qwerty", "Chapinero" or "hola" are not addresses.
+ * True for text that reads as an address: a street type with a number ("Cra 50 # 30-12",
+ * "Calle 80 12-34", "cl80 #12"), "#" with a number next to words, or a place word with a number
+ * or a name ("Mz 4 casa 12", "Barrio La Soledad casa azul"). "asdfgh qwerty", "Chapinero",
+ * "#12-3" or "hola" are not addresses.
  */
 export function looksLikeAddress(text: string): boolean {
   const folded = foldAccents(text);
-  if (!/\d/.test(folded)) return false;
-  if (/#\s*\d/.test(folded) || /\bn[o°º]\.?\s*\d/.test(folded)) return true;
+  if (!/[a-z]/.test(folded)) return false;
   const words = folded.split(/[^a-z0-9]+/).filter(Boolean);
+  const hasNumber = /\d/.test(folded);
   // "cra50", "cl80": a street type glued to its number.
-  return words.some((word) => ADDRESS_WORDS.has(word) || ADDRESS_WORDS.has(word.replace(/\d+[a-z]?$/, '')));
+  const street = words.some((word) => STREET_WORDS.has(word) || STREET_WORDS.has(word.replace(/\d+[a-z]?$/, '')));
+  if (street && hasNumber) return true;
+  if (/#\s*\d/.test(folded) && words.filter((word) => /[a-z]{2,}/.test(word)).length >= 1) return true;
+  const place = words.some((word) => PLACE_WORDS.has(word));
+  return place && (hasNumber || words.length >= 3);
 }
 
 /**

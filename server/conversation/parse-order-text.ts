@@ -53,6 +53,8 @@ export interface OrderTextLine {
   text: string;
   /** What the customer said about this line: "sin salsa", "bien fría". */
   nota?: string;
+  /** Read from an item number ("3", "2 x 3") rather than a name. */
+  byNumber?: boolean;
 }
 
 export type OrderTextProblem =
@@ -672,7 +674,10 @@ export function parseOrderText(text: string, menu: readonly MenuItem[]): ParsedO
       }
       pushLine(entries, item, reading.cantidad, reading.explicitQuantity, partText, undefined, group);
       const pushed = lastEntry();
-      if (pushed?.kind === 'line' && !reading.explicitQuantity) pushed.bare = true;
+      if (pushed?.kind === 'line') {
+        pushed.line.byNumber = true;
+        if (!reading.explicitQuantity) pushed.bare = true;
+      }
       continue;
     }
     if (reading.kind === 'note') continue;

@@ -648,7 +648,13 @@ function laterCartChange(session: Session, ctx: TurnContext, text: string): Turn
     if (removed.session.carrito.length === 0) return removed;
     return { ...removed, session: { ...removed.session, paso: session.paso }, replies: prependNote(removedNotes(removed), reprompt({ ...removed.session, paso: session.paso }, ctx)).replies, askedToConfirm: false };
   }
-  const parsed = parseOrderText(text, ctx.tenant.menu);
+  // Numbers here are house numbers and phones, not item numbers: only names change the cart.
+  const read = parseOrderText(text, ctx.tenant.menu);
+  const parsed: ParsedOrderText = {
+    ...read,
+    lines: read.lines.filter((line) => !line.byNumber),
+    problems: read.problems.filter((problem) => problem.kind === 'ambiguous' || (problem.kind === 'unknown_item' && problem.suggestions.length > 0)),
+  };
   if (!understoodOrder(parsed)) return null;
   return applyParsed(session, ctx, parsed);
 }
