@@ -14,7 +14,7 @@
  * Owners add their own per-item words in the tenant file and the admin page (`alias`).
  */
 
-/** Keys and values are canonical (see `canonicalToken`): folded, singular. */
+/** Keys are what customers type (folded) or its canonical form; values are canonical menu words. */
 export const WORD_ALIASES: Readonly<Record<string, string>> = {
   burger: 'hamburguesa',
   burguer: 'hamburguesa',

@@ -124,7 +124,7 @@ const KEEPS_NEXT_NUMBER = new Set(['x', 'de', 'del', 'la', 'el', 'los', 'las', '
 /** Words around an order that carry no item: greetings, politeness, ordering verbs, articles. */
 const LEADING_FILLER = new Set([
   'hola', 'holi', 'holis', 'ola', 'buenas', 'buenos', 'buen', 'dia', 'dias', 'tarde', 'tardes', 'noche', 'noches', 'saludos', 'hey', 'alo',
-  'quiero', 'quisiera', 'queria', 'queremos', 'quisieramos', 'deseo', 'desearia', 'gustaria', 'encantaria',
+  'quiero', 'kiero', 'qiero', 'kero', 'quero', 'hacer', 'quisiera', 'queria', 'queremos', 'quisieramos', 'deseo', 'desearia', 'gustaria', 'encantaria',
   'dame', 'deme', 'denme', 'regalame', 'regaleme', 'regalenme', 'regalas', 'regala', 'regalan', 'regalarias', 'regalan',
   'me', 'nos', 'te', 'das', 'da', 'dan', 'puedes', 'puede', 'pueden', 'podrias', 'podria', 'podrian', 'vendes', 'venden', 'vende',
   'traes', 'trae', 'traigan', 'traeme', 'traigame', 'mandame', 'manda', 'mandas', 'mandan', 'mande', 'envia', 'enviame', 'envias', 'enviar', 'mandar', 'traer',
@@ -153,6 +153,9 @@ const CORRECTION_WORDS = new Set(['no', 'nop', 'perdon', 'perdona', 'disculpa', 
 /** "eran 3", "que sean 3", "son 3", "déjalo en 3": a quantity that replaces the previous one. */
 const FIX_VERBS = new Set(['eran', 'era', 'son', 'sean', 'seran', 'serian', 'dejalo', 'dejala', 'dejalos', 'dejalas', 'cambialo', 'cambiala', 'cambia']);
 
+/** "un pedido", "una orden", "un domicilio": ordering talk, not an item. */
+const NOT_ITEMS = new Set(['pedido', 'pedidos', 'orden', 'domicilio', 'domicilios', 'favor', 'favorcito', 'momento', 'pregunta', 'rato', 'vez']);
+
 /** Words between a quantity and a name: "2 unidades de papas", "dos porciones de papas". */
 const UNIT_WORDS = new Set(['unidad', 'unidades', 'porcion', 'porciones', 'orden', 'ordenes', 'de', 'del', 'el', 'la', 'los', 'las']);
 /** Linking words ignored when comparing names. */
@@ -163,27 +166,40 @@ const NOTE_STARTERS = new Set([
   'sin', 'con', 'bien', 'muy', 'extra', 'poco', 'poca', 'poquito', 'poquita', 'mucho', 'mucha', 'harto', 'harta', 'bastante', 'para', 'que',
   'aparte', 'separado', 'separada', 'separados', 'separadas', 'fria', 'frio', 'helada', 'helado', 'heladita', 'heladito', 'caliente', 'calientico',
   'picante', 'dorada', 'dorado', 'doradita', 'tostada', 'crocante', 'termino', 'full', 'todo', 'toda', 'solo', 'sola', 'natural', 'light', 'tipo',
-  'al', 'a', 'en', 'de', 'del', 'asada', 'asado', 'tajada', 'partida', 'partido', 'cortada',
+  'al', 'a', 'en', 'asada', 'asado', 'tajada', 'partida', 'partido', 'cortada', 'bien',
 ]);
+
+/** "heladas" starts a note like "helada". */
+function startsNote(token: string | undefined): boolean {
+  return token !== undefined && (NOTE_STARTERS.has(token) || NOTE_STARTERS.has(canonicalToken(token)));
+}
 /** After a name that only partly fits an item ("jugo" of Jugo de mora), "de lulo" may name another variant: ask instead. */
-const WEAK_NOTE_STARTERS = new Set(['de', 'del', 'al', 'a', 'en', 'tipo', 'natural', 'light', 'asada', 'asado']);
+const WEAK_NOTE_STARTERS = new Set(['al', 'a', 'en', 'tipo', 'natural', 'light', 'asada', 'asado']);
 
 /**
  * Splits text into order tokens. The same function tokenizes menu names, so whatever it does to
  * "Coca-Cola" or "7up" happens on both sides. A minus sign before a number becomes "menos".
  */
 export function orderTokens(text: string): string[] {
-  return foldAccents(text)
+  return foldAccents(withoutListNumbers(text))
     .replace(/×/g, 'x')
     .replace(/(\d)[.,'](?=\d{3}(?!\d))/g, '$1') // thousands separators: "1.000.000" is one number
-    .replace(/(^|[\s,;:(|])[-−–]\s*(?=\d)/g, '$1 menos ') // "-5 hamburguesas"
-    .replace(/[,;:+&/\n\r\t!?¡¿]/g, ' | ')
+    .replace(/(^|[\s,;:(|])[-−–](?=\d)/g, '$1 menos ') // "-5 hamburguesas"; "- 2 hamburguesas" is a list bullet
+    .replace(/[,;+&/\n\r\t!?¡¿•*]/g, ' | ')
     .replace(/(\d)\s*x(?=\s|\d|$)/g, '$1 x ') // "2x3", "2x hamburguesa"
     .replace(/(^|[^a-z0-9])x(\d)/g, '$1x $2') // "hamburguesa x2"
     .replace(/(\d)([a-z])/g, '$1 $2') // "2hamburguesas"
     .replace(/[^a-z0-9|]+/g, ' ')
     .split(' ')
     .filter((token) => token.length > 0);
+}
+
+/** "1. hamburguesa\n2. coca": numbered lines 1, 2, 3… are a list, not quantities. */
+function withoutListNumbers(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const numbered = lines.map((line) => /^\s*(\d{1,2})[.)]\s+(?=\D)/.exec(line));
+  if (lines.length < 2 || !numbered.every((match, i) => match && Number(match[1]) === i + 1)) return text;
+  return lines.map((line, i) => line.slice(numbered[i]?.[0].length ?? 0)).join('\n');
 }
 
 function isDigits(token: string | undefined): token is string {
@@ -313,7 +329,9 @@ function splitParts(tokens: readonly string[], index: readonly IndexedItem[]): P
       // A bare trailing number ("hamburguesa 2") stays with its name: it is that line's quantity.
       next !== undefined &&
       !SEPARATORS.has(next) &&
-      !NOTE_STARTERS.has(next);
+      !NOTE_STARTERS.has(next) &&
+      // "para una reunión", "sin una salsa": the number belongs to a note.
+      !NOTE_STARTERS.has(previous);
     if (startsNewPart) flush();
     if (current.length === 0) {
       joiner = pendingJoiner;
@@ -360,10 +378,13 @@ function wholeNameTolerance(length: number): number {
 
 function customerKey(name: readonly string[], index: readonly IndexedItem[]): { key: string[]; plain: string[] } {
   const menuWords = new Set(index.flatMap((entry) => [...entry.key, ...entry.aliasWords]));
-  const key = keyTokens(name.map(canonicalToken)).map((token) => {
-    const alias = aliasOf(token);
-    return alias && menuWords.has(alias) && !menuWords.has(token) ? alias : token;
-  });
+  const key = keyTokens(
+    name.map((raw) => {
+      const token = canonicalToken(raw);
+      const alias = aliasOf(raw) ?? aliasOf(token);
+      return alias && menuWords.has(alias) && !menuWords.has(token) ? alias : token;
+    }),
+  );
   return { key, plain: key.filter((token) => !BASE_WORDS.has(token)) };
 }
 
@@ -419,8 +440,8 @@ function matchName(name: readonly string[], index: readonly IndexedItem[]): Name
     let closest: IndexedItem[] = [];
     for (const entry of index) {
       if (numbersIn(entry.key) !== numbers) continue;
-      // A typo changes letters, not words: "hamburguesa sin" is not "Hamburguesa" with three edits.
-      if (key.length > 1 && key.length !== entry.key.length) continue;
+      // A typo changes letters, not words: several words are compared word by word (stage 6).
+      if (key.length > 1) continue;
       for (const candidate of [entry.compact, ...entry.aliasCompacts]) {
         if (Math.abs(candidate.length - compact.length) > tolerance) continue;
         const distance = levenshtein(candidate, compact);
@@ -527,6 +548,7 @@ function readPart(raw: readonly string[]): PartReading {
       if (tail.length === 1 && isDigits(tail[0])) return { kind: 'by_number', cantidad, explicitQuantity: true, numero: tail[0] };
     }
     while (rest.length > 0 && UNIT_WORDS.has(rest[0] ?? '')) rest = rest.slice(1);
+    if (rest.length > 0 && rest.every((token) => NOT_ITEMS.has(token))) return { kind: 'noise' };
     if (rest.length === 0 || rest.every((token) => isQuantityToken(token) || token === 'x')) return { kind: 'unclear_numbers' };
     return { kind: 'by_name', cantidad, explicitQuantity: true, name: rest };
   }
@@ -547,6 +569,8 @@ interface NameReading {
 function readName(name: readonly string[], index: readonly IndexedItem[]): NameReading {
   const longest = Math.min(name.length, MAX_NAME_WORDS);
   for (let k = longest; k >= 1; k--) {
+    // "jugo de mora en": a name does not end in a linking word; that word starts what follows.
+    if (k > 1 && NAME_STOPWORDS.has(name[k - 1] ?? '')) continue;
     const match = matchName(name.slice(0, k), index);
     if (match.kind === 'none') continue;
     let rest = name.slice(k);
@@ -554,7 +578,7 @@ function readName(name: readonly string[], index: readonly IndexedItem[]): NameR
     const reading: NameReading = { match };
     const qtyAt = rest[0] === 'x' || rest[0] === 'por' ? 1 : 0;
     const trailing = quantityOf(rest[qtyAt]);
-    if (trailing !== null && (qtyAt === 1 || isQuantityToken(rest[0]))) {
+    if (trailing !== null && (qtyAt === 1 || isQuantityToken(rest[0]) || rest.length === 1)) {
       reading.trailingQuantity = trailing;
       rest = rest.slice(qtyAt + 1);
       while (rest.length > 0 && UNIT_WORDS.has(rest[0] ?? '')) rest = rest.slice(1);
@@ -563,7 +587,9 @@ function readName(name: readonly string[], index: readonly IndexedItem[]): NameR
     if (rest.length === 0) return reading;
     const starter = rest[0] ?? '';
     const partial = match.kind !== 'match' || match.partial;
-    if (NOTE_STARTERS.has(starter) && !(partial && WEAK_NOTE_STARTERS.has(starter))) return { ...reading, nota: noteText(rest) };
+    if (startsNote(starter) && !(partial && WEAK_NOTE_STARTERS.has(starter))) return { ...reading, nota: noteText(rest) };
+    // "2 hamburguesas una sin cebolla": a note about some of the units.
+    if (quantityOf(starter) !== null && startsNote(rest[1])) return { ...reading, nota: noteText(rest) };
     // A longer name failed and what follows is not a note: ask about the whole name.
     return { ...reading, leftover: rest };
   }
@@ -692,7 +718,7 @@ export function parseOrderText(text: string, menu: readonly MenuItem[]): ParsedO
     }
     const previous = lastEntry();
     const afterCon = part.joiner === 'con' && !reading.explicitQuantity && previous?.kind === 'line';
-    const startsWithNote = NOTE_STARTERS.has(part.tokens[0] ?? '') && !reading.explicitQuantity;
+    const startsWithNote = startsNote(part.tokens[0]) && !reading.explicitQuantity;
 
     if (named.match.kind === 'none' || named.leftover) {
       // "con queso" (queso is no item) or "sin cebolla": a note on the previous line, or loose.
@@ -701,7 +727,7 @@ export function parseOrderText(text: string, menu: readonly MenuItem[]): ParsedO
         continue;
       }
       // "2 perros, uno sin cebolla": a note about part of the previous line.
-      const aboutPrevious = reading.explicitQuantity && NOTE_STARTERS.has(reading.name[0] ?? '') && previous?.kind === 'line';
+      const aboutPrevious = reading.explicitQuantity && startsNote(reading.name[0]) && previous?.kind === 'line';
       if (aboutPrevious && previous?.kind === 'line') {
         previous.line = { ...previous.line, nota: joinNotes(previous.line.nota, noteText(part.tokens)) };
         continue;
