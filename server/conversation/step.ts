@@ -423,6 +423,9 @@ function answerOpenQuestion(session: Session, open: OpenQuestion, pending: OpenQ
     if (!picked) return null;
   } else if (yes && candidates.length === 1) {
     picked = candidates[0];
+  } else if (yes) {
+    // "sí" to "¿cuál?" names none of them: ask the same question again.
+    return askQuestion(session, ctx, open, pending, []);
   } else if (input.kind === 'text') {
     const words = normalize(capInput(input.text)).split(' ').filter((word) => word && !ANSWER_FILLER.has(word));
     const position = words.length === 1 ? LIST_NUMBER_WORDS[words[0] ?? ''] : undefined;
