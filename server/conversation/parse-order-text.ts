@@ -124,7 +124,7 @@ const KEEPS_NEXT_NUMBER = new Set(['x', 'de', 'del', 'la', 'el', 'los', 'las', '
 /** Words around an order that carry no item: greetings, politeness, ordering verbs, articles. */
 const LEADING_FILLER = new Set([
   'hola', 'holi', 'holis', 'ola', 'buenas', 'buenos', 'buen', 'dia', 'dias', 'tarde', 'tardes', 'noche', 'noches', 'saludos', 'hey', 'alo',
-  'quiero', 'kiero', 'qiero', 'kero', 'quero', 'hacer', 'quisiera', 'queria', 'queremos', 'quisieramos', 'deseo', 'desearia', 'gustaria', 'encantaria',
+  'pa', 'fa', 'quiero', 'kiero', 'qiero', 'kero', 'quero', 'hacer', 'quisiera', 'queria', 'queremos', 'quisieramos', 'deseo', 'desearia', 'gustaria', 'encantaria',
   'dame', 'deme', 'denme', 'regalame', 'regaleme', 'regalenme', 'regalas', 'regala', 'regalan', 'regalarias', 'regalan',
   'me', 'nos', 'te', 'das', 'da', 'dan', 'puedes', 'puede', 'pueden', 'podrias', 'podria', 'podrian', 'vendes', 'venden', 'vende',
   'traes', 'trae', 'traigan', 'traeme', 'traigame', 'mandame', 'manda', 'mandas', 'mandan', 'mande', 'envia', 'enviame', 'envias', 'enviar', 'mandar', 'traer',
@@ -135,7 +135,7 @@ const LEADING_FILLER = new Set([
   'sumerce', 'senor', 'senora', 'seno', 'don', 'dona', 'mija', 'mijo', 'hagame', 'haceme', 'hazme', 'el', 'favorcito', 'tambien', 'ademas', 'otra', 'vez', 'al', 'de',
 ]);
 const TRAILING_FILLER = new Set([
-  'por', 'favor', 'porfa', 'porfavor', 'porfis', 'plis', 'pls', 'please', 'gracias', 'ya', 'ahora', 'mismo', 'rapido', 'ok', 'tambien', 'ademas', 'no', 'mas',
+  'fa', 'porfi', 'por', 'favor', 'porfa', 'porfavor', 'porfis', 'plis', 'pls', 'please', 'gracias', 'ya', 'ahora', 'mismo', 'rapido', 'ok', 'tambien', 'ademas', 'no', 'mas',
   'vecino', 'vecina', 'amigo', 'amiga', 'parce', 'sumerce', 'mil', 'muchas', 'y', 'listo', 'bueno', 'dale', 'pues', 'ahi', 'nada',
 ]);
 
@@ -742,8 +742,17 @@ export function parseOrderText(text: string, menu: readonly MenuItem[]): ParsedO
         continue;
       }
       const fits = named.match.kind === 'match' ? [named.match.item] : named.match.kind === 'ambiguous' ? named.match.candidates : [];
+      // "1 sencilla" after "1 hamburguesa doble": the plain item of the same kind.
+      if (fits.length === 0 && previous?.kind === 'line' && reading.name.every((token) => BASE_WORDS.has(canonicalToken(token)) || token === 'otra' || token === 'otro')) {
+        const head = keyTokens(orderTokens(previous.line.item.nombre).map(canonicalToken))[0] ?? '';
+        const plain = index.find((entry) => entry.compact === head);
+        if (plain) {
+          pushLine(entries, plain.item, cantidad, explicitQuantity, partText, undefined, group);
+          continue;
+        }
+      }
       const whole = matchName(reading.name, index);
-      const suggestions = [...new Set([...fits, ...(whole.kind === 'none' ? whole.suggestions : [])])]
+      const suggestions = [...new Set(fits.length > 0 ? fits : whole.kind === 'none' ? whole.suggestions : [])]
         .filter((candidate) => candidate.disponible)
         .slice(0, MAX_SUGGESTIONS);
       entries.push({
@@ -761,8 +770,9 @@ export function parseOrderText(text: string, menu: readonly MenuItem[]): ParsedO
       });
       continue;
     }
-    // "hamburguesa con queso" where queso only partly fits an item (Arepa de queso): a note, not a second item.
-    if (afterCon && named.match.partial && previous?.kind === 'line') {
+    // "hamburguesa con queso" where queso only partly fits an item (Arepa de queso): a note, not a
+    // second item. "con papas" names Papas fritas by its first word: an item.
+    if (afterCon && named.match.partial && previous?.kind === 'line' && !namesHead(reading.name, named.match.item)) {
       previous.line = { ...previous.line, nota: joinNotes(previous.line.nota, noteText(['con', ...part.tokens])) };
       continue;
     }
@@ -812,6 +822,13 @@ export function parseOrderText(text: string, menu: readonly MenuItem[]): ParsedO
     result.problems.push({ kind: 'too_many_parts', skipped: allParts.length - parts.length });
   }
   return result;
+}
+
+/** The customer's first word is the item's first word ("papas" of Papas fritas, not "queso" of Arepa de queso). */
+function namesHead(name: readonly string[], item: MenuItem): boolean {
+  const own = keyTokens(orderTokens(item.nombre).map(canonicalToken))[0];
+  const said = keyTokens(name.map(canonicalToken))[0];
+  return own !== undefined && said !== undefined && (own === said || (said.length >= 3 && own.startsWith(said)));
 }
 
 function pushLine(entries: Entry[], item: MenuItem, cantidad: number, explicitQuantity: boolean, text: string, nota: string | undefined, group: number): void {

@@ -147,7 +147,10 @@ function handle(session: Session, input: InboundInput, ctx: TurnContext, fresh: 
     if (answered) return answered;
   }
   const info = session.paso === 'esperando_pago' || (session.paso === 'metodo_pago' && chosenMethod(input, ctx.tenant.paymentMethods)) ? null : infoQuestionOf(input);
-  if (info) return answerInfo(current, info, ctx, fresh);
+  // "para pedir un domicilio: 2 hamburguesas…" is an order that mentions delivery, not a question.
+  if (info && !(input.kind === 'text' && CART_STEPS.has(session.paso) && parseOrderText(capInput(input.text), ctx.tenant.menu).lines.some((line) => line.explicitQuantity))) {
+    return answerInfo(current, info, ctx, fresh);
+  }
 
   const args: StepInput = { session: current, input, ctx, intent, fresh };
   switch (session.paso) {
