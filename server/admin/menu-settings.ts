@@ -42,7 +42,8 @@ export interface MenuItemView {
   precio: number;
   categoria: string | null;
   disponible: boolean;
-  alias: string[];
+  /** Present only when the owner set some (#14). */
+  alias?: string[];
 }
 
 const byNumero = (a: MenuItemView, b: MenuItemView) => {
@@ -56,7 +57,10 @@ export async function getMenu(db: Database, tenantId: string): Promise<{ items: 
   const items: MenuItemView[] = [];
   for (const [itemId, value] of Object.entries(raw)) {
     const parsed = ZMenuItemRecordSchema.safeParse(value);
-    if (parsed.success) items.push({ itemId, ...parsed.data, categoria: parsed.data.categoria ?? null, alias: parsed.data.alias ?? [] });
+    if (parsed.success) {
+      const { alias, ...rest } = parsed.data;
+      items.push({ itemId, ...rest, categoria: rest.categoria ?? null, ...(alias?.length ? { alias } : {}) });
+    }
   }
   return { items: items.sort(byNumero) };
 }
