@@ -18,6 +18,8 @@ export const ZMenuItemInputSchema = z
     precio: z.number().int('en pesos enteros, sin decimales').positive().max(10_000_000),
     categoria: z.string().trim().max(40).optional().transform((s) => (s ? s : undefined)),
     disponible: z.boolean().default(true),
+    /** Other names customers use for this item (#14). */
+    alias: z.array(z.string().trim().min(1).max(40)).max(10).optional(),
   })
   .strict();
 
@@ -40,6 +42,8 @@ export interface MenuItemView {
   precio: number;
   categoria: string | null;
   disponible: boolean;
+  /** Present only when the owner set some (#14). */
+  alias?: string[];
 }
 
 const byNumero = (a: MenuItemView, b: MenuItemView) => {
@@ -53,7 +57,10 @@ export async function getMenu(db: Database, tenantId: string): Promise<{ items: 
   const items: MenuItemView[] = [];
   for (const [itemId, value] of Object.entries(raw)) {
     const parsed = ZMenuItemRecordSchema.safeParse(value);
-    if (parsed.success) items.push({ itemId, ...parsed.data, categoria: parsed.data.categoria ?? null });
+    if (parsed.success) {
+      const { alias, ...rest } = parsed.data;
+      items.push({ itemId, ...rest, categoria: rest.categoria ?? null, ...(alias?.length ? { alias } : {}) });
+    }
   }
   return { items: items.sort(byNumero) };
 }
@@ -62,7 +69,7 @@ export async function replaceMenu(deps: { db: Database; tenants: TenantStore }, 
   const menu = Object.fromEntries(
     body.items.map((item) => [
       menuItemKey(item.numero),
-      { numero: item.numero, nombre: item.nombre, precio: item.precio, categoria: item.categoria ?? null, disponible: item.disponible },
+      { numero: item.numero, nombre: item.nombre, precio: item.precio, categoria: item.categoria ?? null, disponible: item.disponible, alias: item.alias?.length ? item.alias : null },
     ]),
   );
   await withTimeout(deps.db.ref().update({ [paths.menu(tenantId)]: menu }), 'menu');

@@ -45,12 +45,18 @@ export const ChoiceId = {
   ITEM_PREFIX: 'item:',
   /** Prefix of list rows that pick a payment method: `pay:<methodId>`. */
   PAY_PREFIX: 'pay:',
+  /** Prefix of list rows that open a category of a long menu: `cat:<category name>`. */
+  CATEGORY_PREFIX: 'cat:',
+  /** "Sí, vaciar" after "¿Vacío tu carrito?". */
+  CART_CLEAR_YES: 'cart:clear:yes',
+  /** "No" to the open question: keep the cart as it is. */
+  ANSWER_NO: 'q:no',
 } as const;
 
 /** Delivery estimate quoted in confirmations unless the caller has a better one. */
 export const DEFAULT_ESTIMATED_TIME = '30-40 minutos';
 
-const HOW_TO_ORDER = 'Escribe el número o el nombre, p. ej. *2 x 1* o *Quiero 2 hamburguesas y 1 coca cola*';
+const HOW_TO_ORDER = 'Escribe lo que quieres, p. ej. *2 hamburguesas y 1 coca cola*, o el número del producto';
 const OTHER_CATEGORY = 'Otros';
 /** Longest address we keep; anything longer is almost certainly not an address. */
 export const MAX_ADDRESS_CHARS = 300;
@@ -153,16 +159,18 @@ export function menuReplies(input: MenuRepliesInput): Reply[] {
     ({ category, items }) =>
       `*${sanitizeEcho(category, 40)}*\n${items.map((item) => `*${sanitizeEcho(item.numero, 10)}.* ${itemName(item)} — ${formatCOP(item.precio)}`).join('\n')}`,
   );
-  const closing = input.canOrder ? [`✍️ ${HOW_TO_ORDER}.\n(*2 x 1* = 2 unidades del número 1)`] : [];
+  const closing = input.canOrder ? [`✍️ ${HOW_TO_ORDER}.`] : [];
   if (input.canOrder && input.cart.length > 0) {
     closing.push(
-      `🛒 Llevas ${cartUnits(input.cart)} producto(s) por ${formatCOP(cartTotal(input.cart))}. Escribe *carrito* para verlo o *confirmar* para continuar.`,
+      `🛒 Llevas ${units(cartUnits(input.cart))} por ${formatCOP(cartTotal(input.cart))}. Escribe *carrito* para verlo o *confirmar* para continuar.`,
     );
   }
   const body = [...opening, `📋 *Menú de ${restaurant}*`, ...sections, ...closing].join('\n\n');
   const replies = texts(body);
 
-  if (input.canOrder && available.length <= WHATSAPP_LIMITS.listRows) {
+  if (input.canOrder && available.length > WHATSAPP_LIMITS.listRows) {
+    replies.push(...categoryList(groups));
+  } else if (input.canOrder) {
     replies.push({
       type: 'list',
       body: 'Toca *Ver productos* y elige uno para agregar 1 unidad, o escribe tu pedido.',
@@ -203,6 +211,12 @@ function groupByCategory(items: readonly MenuItem[]): Array<{ category: string; 
   return result;
 }
 
+/** "👋 ¡Hola, Ana! Bienvenido a *X*." */
+export function greetingLine(restaurantName: string, profileName?: string): string {
+  const name = profileName ? sanitizeEcho(profileName, 30) : '';
+  return `👋 ¡Hola${name ? `, ${name}` : ''}! Bienvenido a *${sanitizeEcho(restaurantName, 60)}*.`;
+}
+
 /** The short prompt of the first step, when there is nothing in the cart. */
 export function howToStart(): Reply {
   return text(`👋 Escribe *menu* para ver nuestra carta, o pide directamente. ${HOW_TO_ORDER}.`);
@@ -216,8 +230,14 @@ export function priceQuestionIntro(): string {
 // Cart
 
 function cartLineText(line: CartLine): string {
-  const amount = `${line.cantidad} x ${itemName(line)} — ${formatCOP(line.precio * line.cantidad)}`;
+  const nota = line.nota ? ` _(${sanitizeEcho(line.nota, 80)})_` : '';
+  const amount = `${line.cantidad} x ${itemName(line)}${nota} — ${formatCOP(line.precio * line.cantidad)}`;
   return line.cantidad > 1 ? `${amount} (${formatCOP(line.precio)} c/u)` : amount;
+}
+
+/** "1 producto", "3 productos". */
+export function units(count: number): string {
+  return `${count} ${count === 1 ? 'producto' : 'productos'}`;
 }
 
 /**
@@ -237,6 +257,11 @@ export function cartSummary(cart: readonly CartLine[], notes: readonly string[] 
   ]);
 }
 
+/** The cart as one block of text, for steps where the buttons would be confusing. */
+export function cartSummaryText(cart: readonly CartLine[]): string {
+  return `🛒 *Tu pedido*\n${cart.map(cartLineText).join('\n')}\n*Total: ${formatCOP(cartTotal(cart))}*`;
+}
+
 /** Notes without a cart to show (the cart is empty): notes plus how to order. */
 export function notesWithHowTo(notes: readonly string[]): Reply[] {
   return texts([...notes, `${HOW_TO_ORDER}, o *menu* para ver la carta.`].join('\n\n'));
@@ -246,12 +271,206 @@ export function cartEmpty(): Reply {
   return text(`🛒 Tu carrito está vacío.\n\n${HOW_TO_ORDER}, o *menu* para ver la carta.`);
 }
 
+/** "¿Vacío tu carrito?" with Sí / No, so one tap never loses a cart. */
+export function askClearCart(cart: readonly CartLine[]): Reply[] {
+  return withButtons(`🗑️ ¿Vacío tu carrito? Tienes ${units(cartUnits(cart))} por ${formatCOP(cartTotal(cart))}.`, [
+    { id: ChoiceId.CART_CLEAR_YES, title: 'Sí, vaciar' },
+    { id: ChoiceId.ANSWER_NO, title: 'No, seguir' },
+  ]);
+}
+
 export function cartCleared(): Reply {
   return text('🗑️ Listo, vaciamos tu carrito.\n\nEscribe *menu* cuando quieras ver la carta.');
 }
 
-export function addedNote(added: ReadonlyArray<{ nombre: string; cantidad: number }>): string {
-  return `✅ Agregué: ${added.map((line) => `${line.cantidad} x ${itemName(line)}`).join(', ')}`;
+export function addedNote(added: ReadonlyArray<{ nombre: string; cantidad: number; nota?: string }>): string {
+  return `✅ Agregué: ${added.map((line) => `${line.cantidad} x ${itemName(line)}${line.nota ? ` (${sanitizeEcho(line.nota, 80)})` : ''}`).join(', ')}`;
+}
+
+export function noteAddedNote(nombre: string, nota: string): string {
+  return `📝 Anoté *${sanitizeEcho(nota, 80)}* en ${itemName({ nombre })}.`;
+}
+
+export function quantitySetNote(nombre: string, cantidad: number): string {
+  return `✏️ Corregido: ${cantidad} x ${itemName({ nombre })}.`;
+}
+
+export function replacedNote(removed: string, added: ReadonlyArray<{ nombre: string; cantidad: number }>): string {
+  return `🔁 Cambié ${itemName({ nombre: removed })} por ${added.map((line) => `${line.cantidad} x ${itemName(line)}`).join(', ')}.`;
+}
+
+export function whichLineForQuantityNote(): string {
+  return '🤔 ¿De cuál producto? Escríbelo con el nombre, p. ej. *eran 3 hamburguesas*.';
+}
+
+export function noteNeedsItemNote(nota: string): string {
+  return `📝 ¿A qué producto le pongo *${sanitizeEcho(nota, 80)}*? Pídelo con la nota, p. ej. *1 hamburguesa ${sanitizeEcho(nota, 40)}*.`;
+}
+
+export function questionDroppedNote(): string {
+  return '👌 Listo, no lo agrego.';
+}
+
+/**
+ * One open question at the end of a message: the notes and the cart (when it has something),
+ * then the question, with the candidates as buttons (≤ 3) or a list (≤ 10).
+ */
+export function questionReply(options: {
+  notes: readonly string[];
+  cart: readonly CartLine[];
+  question: string;
+  candidates: readonly MenuItem[];
+}): Reply[] {
+  const cartText = options.cart.length > 0 ? [`🛒 *Tu pedido*\n${options.cart.map(cartLineText).join('\n')}\n*Total: ${formatCOP(cartTotal(options.cart))}*`] : [];
+  const body = [...options.notes, ...cartText, options.question].join('\n\n');
+  const shown = options.candidates.slice(0, WHATSAPP_LIMITS.listRows);
+  if (shown.length === 0) return texts(body);
+  if (shown.length <= WHATSAPP_LIMITS.maxButtons) {
+    return withButtons(
+      body,
+      shown.map((item) => ({ id: `${ChoiceId.ITEM_PREFIX}${item.itemId}`, title: truncate(itemName(item), WHATSAPP_LIMITS.buttonTitle) })),
+    );
+  }
+  const list: Reply = {
+    type: 'list',
+    body: 'Toca *Elegir* o escribe el nombre.',
+    button: 'Elegir',
+    sections: [
+      {
+        title: 'Opciones',
+        rows: shown.map((item) => ({
+          id: `${ChoiceId.ITEM_PREFIX}${item.itemId}`,
+          title: truncate(itemName(item), WHATSAPP_LIMITS.rowTitle),
+          description: formatCOP(item.precio),
+        })),
+      },
+    ],
+  };
+  return [...texts(body), list];
+}
+
+/** The text of the question for an ambiguous or unknown name. */
+export function whichQuestion(options: { text: string; candidates: readonly MenuItem[]; cantidad: number; unknown: boolean }): string {
+  const quantity = options.cantidad > 1 ? ` (${options.cantidad})` : '';
+  if (options.unknown && options.candidates.length === 1 && options.candidates[0]) {
+    return `🤔 No encontré ${echo(options.text)}. ¿Quisiste decir *${itemName(options.candidates[0])}*${quantity}?`;
+  }
+  if (options.unknown) {
+    return `🤔 No encontré ${echo(options.text)}. ¿Quisiste decir ${joinOr(options.candidates.map((item) => `*${itemName(item)}*`))}?${quantity}`;
+  }
+  return `🤔 ${echo(options.text)}${quantity}: ¿cuál quieres? ${joinOr(options.candidates.slice(0, 5).map((item) => `*${itemName(item)}*`))}`;
+}
+
+export function whichLineForNoteQuestion(nota: string): string {
+  return `📝 ¿A cuál producto le pongo *${sanitizeEcho(nota, 80)}*?`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Long menus: categories first, then one category's items (WhatsApp lists hold 10 rows)
+
+function categoryList(groups: ReadonlyArray<{ category: string; items: MenuItem[] }>): Reply[] {
+  const rows = groups.slice(0, WHATSAPP_LIMITS.listRows).map(({ category, items }) => ({
+    id: truncate(`${ChoiceId.CATEGORY_PREFIX}${category}`, WHATSAPP_LIMITS.rowId),
+    title: truncate(sanitizeEcho(category, 60), WHATSAPP_LIMITS.rowTitle),
+    description: units(items.length),
+  }));
+  return [
+    {
+      type: 'list',
+      body: 'Toca *Ver categorías*, elige una y luego el producto, o escribe tu pedido.',
+      button: 'Ver categorías',
+      sections: [{ title: 'Categorías', rows }],
+    },
+  ];
+}
+
+/**
+ * The items of one category as a list (a page of up to 9 items plus "Ver más" when it has more),
+ * or null when the category does not exist (any more).
+ */
+export function categoryItems(menu: readonly MenuItem[], category: string, page = 0): Reply[] | null {
+  const group = groupByCategory(menu.filter((item) => item.disponible)).find((candidate) => candidate.category === category);
+  if (!group) return null;
+  const perPage = WHATSAPP_LIMITS.listRows - 1;
+  const needsPages = group.items.length > WHATSAPP_LIMITS.listRows;
+  const items = needsPages ? group.items.slice(page * perPage, (page + 1) * perPage) : group.items;
+  if (items.length === 0) return null;
+  const rows = items.map((item) => ({
+    id: truncate(`${ChoiceId.ITEM_PREFIX}${item.itemId}`, WHATSAPP_LIMITS.rowId),
+    title: truncate(`${sanitizeEcho(item.numero, 10)}. ${itemName(item)}`, WHATSAPP_LIMITS.rowTitle),
+    description: truncate(formatCOP(item.precio), WHATSAPP_LIMITS.rowDescription),
+  }));
+  if (needsPages && (page + 1) * perPage < group.items.length) {
+    rows.push({ id: truncate(`${ChoiceId.CATEGORY_PREFIX}${page + 1}:${category}`, WHATSAPP_LIMITS.rowId), title: 'Ver más…', description: 'Más productos de esta categoría' });
+  }
+  return [
+    {
+      type: 'list',
+      body: `*${sanitizeEcho(category, 40)}*: toca *Ver productos* y elige uno para agregar 1 unidad.`,
+      button: 'Ver productos',
+      sections: [{ title: truncate(sanitizeEcho(category, 60), WHATSAPP_LIMITS.sectionTitle), rows }],
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers to ordinary questions (one or two lines; the cart is kept)
+
+export function priceAnswer(item: MenuItem): string {
+  return item.disponible
+    ? `💲 *${itemName(item)}* cuesta ${formatCOP(item.precio)}. ¿Te agrego una?`
+    : `😔 *${itemName(item)}* no está disponible por ahora.`;
+}
+
+export function haveItemAnswer(item: MenuItem): string {
+  return item.disponible
+    ? `✅ Sí, tenemos *${itemName(item)}* a ${formatCOP(item.precio)}. ¿Te agrego una?`
+    : `😔 *${itemName(item)}* no está disponible por ahora.`;
+}
+
+export function haveChoicesAnswer(candidates: readonly MenuItem[]): string {
+  return `✅ Sí, tenemos ${joinOr(candidates.slice(0, 5).map((item) => `*${itemName(item)}* (${formatCOP(item.precio)})`))}. ¿Cuál quieres?`;
+}
+
+export function notOnMenuAnswer(subject: string, closest: readonly MenuItem[]): string {
+  const others = closest.length > 0 ? ` Te puedo ofrecer ${joinOr(closest.map((item) => `*${itemName(item)}* (${formatCOP(item.precio)})`))}.` : ' Escribe *menu* para ver lo que tenemos.';
+  return `😔 No tenemos ${echo(subject)}.${others}`;
+}
+
+export function paymentInfoAnswer(methods: readonly PaymentMethodOption[], asked?: string): string {
+  if (methods.length === 0) return '💵 El pago lo coordinas con el restaurante al recibir tu pedido.';
+  const labels = methods.map((method) => sanitizeEcho(method.label, 60));
+  const list = joinOr(labels);
+  if (!asked) return `💳 Puedes pagar con ${list}. Lo eliges al final del pedido.`;
+  const offered = labels.some((label) => label.toLowerCase().includes(asked)) || (asked === 'efectivo' && methods.some((method) => method.id === 'efectivo'));
+  return offered
+    ? `✅ Sí, puedes pagar con ${asked === 'efectivo' ? 'efectivo' : asked.charAt(0).toUpperCase() + asked.slice(1)}. Lo eliges al final del pedido.`
+    : `😔 Por aquí no recibimos ${asked}. Puedes pagar con ${list}.`;
+}
+
+export function deliveryAnswer(cost: boolean): string {
+  return cost
+    ? '🛵 El total que te mostramos es el de los productos; si el domicilio tiene costo, el restaurante te lo confirma.'
+    : '🛵 ¡Sí, hacemos domicilios! Escribe tu pedido y al confirmar te pido la dirección.';
+}
+
+export function hoursAnswer(): string {
+  return '🕐 No tengo el horario a la mano. Si quieres, escribe tu pedido: el restaurante lo recibe y te confirma.';
+}
+
+const ORDER_STATE_TEXT: Readonly<Record<string, string>> = {
+  pendiente: 'fue recibido y está por prepararse',
+  en_preparacion: 'se está preparando 👨‍🍳',
+  en_camino: 'va en camino 🛵',
+  entregado: 'figura como entregado',
+  cancelado: 'figura como cancelado',
+};
+
+export function orderStatusAnswer(order: { id: string; estado: string; total: number } | undefined): string {
+  if (!order) return '🔎 No encuentro un pedido tuyo por este chat. Si pediste por otro medio, comunícate con el restaurante.';
+  const state = ORDER_STATE_TEXT[order.estado] ?? `está en estado ${sanitizeEcho(order.estado, 20)}`;
+  const late = order.estado === 'entregado' ? ' Si no te llegó, comunícate con el restaurante.' : '';
+  return `📦 Tu pedido #${sanitizeEcho(order.id, 30)} (${formatCOP(order.total)}) ${state}.${late}`;
 }
 
 export function removedNote(removed: ReadonlyArray<{ nombre: string; cantidad: number | null }>): string {
@@ -298,10 +517,10 @@ export function problemsNote(problems: readonly OrderTextProblem[], refusals: re
         lines.push(`No tenemos el número *${sanitizeEcho(problem.numero, 12)}* en el menú.`);
         break;
       case 'quantity_out_of_range':
-        lines.push(`${echo(problem.text)}: puedes pedir de 1 a ${MAX_QTY_PER_LINE} unidades por producto.`);
+        lines.push(`${echo(problem.text)}: ¿cuántas quieres? Puedes pedir de 1 a ${MAX_QTY_PER_LINE} unidades por producto.`);
         break;
       case 'unclear_numbers':
-        lines.push(`No entendí ${echo(problem.text)}. Para varias unidades escribe, p. ej., *2 x 5* (2 unidades del número 5).`);
+        lines.push(`No entendí ${echo(problem.text)}. Escribe la cantidad y el producto, p. ej. *2 hamburguesas*.`);
         break;
       case 'too_many_parts':
         lines.push('Tu mensaje tiene demasiados productos; envía el resto en otro mensaje.');
@@ -362,12 +581,20 @@ export function askAddress(total: number): Reply {
   );
 }
 
+export function addressAndPhoneNote(direccion: string, telefono: string): string {
+  return `📍 Entregaremos en: *${sanitizeEcho(direccion, MAX_ADDRESS_CHARS)}*\n📞 Contacto: *${formatColombianMobile(telefono)}*`;
+}
+
+export function addressChangedNote(direccion?: string): string {
+  return direccion ? `📍 Cambié la dirección a: *${sanitizeEcho(direccion, MAX_ADDRESS_CHARS)}*` : '📍 Listo, cambié la dirección.';
+}
+
 export function invalidAddress(reason: 'unclear' | 'too_long'): Reply {
   const why =
     reason === 'too_long'
       ? `🤔 Esa dirección es muy larga (máximo ${MAX_ADDRESS_CHARS} caracteres).`
-      : '🤔 No pude reconocer esa dirección.';
-  return text(`${why}\n\nEscribe calle o carrera con el número, p. ej.:\n${ADDRESS_EXAMPLES}\n\nO comparte tu ubicación 📎.`);
+      : '🤔 No reconocí una dirección en tu mensaje.';
+  return text(`${why}\n\nEscribe calle, carrera o avenida con el número, p. ej.:\n${ADDRESS_EXAMPLES}\n\nO comparte tu ubicación 📎.`);
 }
 
 /** The label stored as `direccion` when the customer shares a pin without a name or address. */
@@ -509,7 +736,7 @@ export function help(input: HelpInput): Reply {
           '🆘 *¿Cómo pedir?*',
           bullets([
             '*menu*: ver la carta',
-            '*2 x 1*: 2 unidades del número 1 (o solo *1* para una)',
+            '*2 del 1*: 2 unidades del producto número 1 (o solo *1* para una)',
             '*Quiero 2 hamburguesas y 1 coca cola*: pedir por nombre',
             '*carrito*: ver tu pedido y el total',
             '*quitar 2* o *quitar 1 hamburguesa*: quitar productos',
@@ -652,6 +879,8 @@ export interface PaymentConfirmedInput {
   total: number;
   /** Method as the gateway reports it (NEQUI, CARD, PSE…), or null when unknown. */
   metodo: string | null;
+  /** Paid through the test gateway (sandbox): say so instead of naming a card. */
+  prueba?: boolean;
   estimatedTime?: string;
 }
 
@@ -672,7 +901,11 @@ const METHOD_NAMES: Readonly<Record<string, string>> = {
 };
 
 export function paymentConfirmed(input: PaymentConfirmedInput): Reply {
-  const method = input.metodo ? `\n💳 Método: ${METHOD_NAMES[input.metodo.toUpperCase()] ?? sanitizeEcho(input.metodo, 40)}` : '';
+  const method = input.prueba
+    ? '\n🧪 Método: pago de prueba (sandbox), no se cobró dinero real'
+    : input.metodo
+      ? `\n💳 Método: ${METHOD_NAMES[input.metodo.toUpperCase()] ?? sanitizeEcho(input.metodo, 40)}`
+      : '';
   return text(
     `✅ *¡Pago confirmado!*\n\nTu pedido #${sanitizeEcho(input.pedidoId, 30)} ha sido confirmado y enviado a la cocina.\n\n💰 Pago procesado: ${formatCOP(input.total)}${method}\n\n⏱️ Tiempo estimado: ${sanitizeEcho(input.estimatedTime ?? DEFAULT_ESTIMATED_TIME, 40)}\nTe llamaremos cuando el domiciliario esté en camino. 🛵`,
   );

@@ -9,6 +9,7 @@ import { maskPhone } from '../observability/logger';
 import type { TenantConfig } from '../tenants/tenant-store';
 import { inboxDoneUpdate, type InboxRecord } from '../whatsapp/inbox';
 import { orderConfirmed } from './messages.es-CO';
+import { infoQuestionOf } from './questions';
 import { step } from './step';
 import type { Effect, InboundInput, PaymentMethodOption, PendingPaymentStatus, Reply, Session, TenantView } from './types';
 
@@ -89,7 +90,10 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
   }
   const now = deps.now();
   const view = toTenantView(tenant, deps.payments.paymentMethods(tenant));
+  // "ya pedí y no ha llegado": only then is the customer's last order read (#14).
+  const lastOrder = infoQuestionOf(record.input as InboundInput)?.kind === 'order_status' ? await readLastOrder(deps, record.tenantId, record.waId, log) : undefined;
   const ctx = {
+    ...(lastOrder ? { lastOrder } : {}),
     pendingPaymentStatus: undefined as PendingPaymentStatus | undefined,
     tenant: view,
     waId: record.waId,
@@ -142,6 +146,29 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
   await withTimeout(deps.db.ref().update({ ...update, ...inboxDoneUpdate(messageKey) }), 'turn replies');
   await deliverMessages(deps, [...queued, ...effectMessages]);
 }
+
+/** The customer's most recent order (by `cliente`), for "where is my order?"; undefined when none or unreadable. */
+async function readLastOrder(
+  deps: TurnDeps,
+  tenantId: string,
+  waId: string,
+  log: TurnDeps['logger'],
+): Promise<{ id: string; estado: string; total: number; timestamp: number } | undefined> {
+  try {
+    const snapshot = await withTimeout(deps.db.ref(paths.orders(tenantId)).orderByChild('cliente').equalTo(waId).limitToLast(5).once('value'), 'last order');
+    let latest: { id: string; estado: string; total: number; timestamp: number } | undefined;
+    snapshot.forEach((child) => {
+      const parsed = ZLastOrderSchema.safeParse(child.val());
+      if (parsed.success && (!latest || parsed.data.timestamp > latest.timestamp)) latest = parsed.data;
+    });
+    return latest;
+  } catch (error) {
+    log.warn({ err: error }, 'could not read the last order; answering without it');
+    return undefined;
+  }
+}
+
+const ZLastOrderSchema = z.object({ id: z.string(), estado: z.string(), total: z.number(), timestamp: z.number() });
 
 /** The state of the payment a session is waiting for, so the conversation can tell paid from pending. */
 async function readPendingPaymentStatus(deps: TurnDeps, tenantId: string, session: unknown): Promise<PendingPaymentStatus | undefined> {

@@ -67,13 +67,19 @@ export type AddToCartResult =
   /** `line_limit`: the line would pass MAX_QTY_PER_LINE; `total_limit`: the cart would pass MAX_CART_TOTAL_COP. */
   | { ok: false; reason: 'invalid_quantity' | 'line_limit' | 'total_limit'; inCart: number };
 
+/** Lines are one per item and note: "2 perros sin salsa" and "1 perro" are two lines. */
+function sameLine(line: CartLine, itemId: string, nota: string | undefined): boolean {
+  return line.itemId === itemId && (line.nota ?? '') === (nota ?? '');
+}
+
 /**
- * Adds `cantidad` units of `item`, merging with an existing line. All or nothing: a request that
- * would break a limit adds nothing, so the customer is never left with a silently trimmed amount.
- * The price is copied from the menu now; later menu edits are reconciled at confirmation.
+ * Adds `cantidad` units of `item` (with `nota`), merging with the line of the same item and note.
+ * All or nothing: a request that would break a limit adds nothing, so the customer is never left
+ * with a silently trimmed amount. The price is copied from the menu now; later menu edits are
+ * reconciled at confirmation.
  */
-export function addToCart(cart: readonly CartLine[], item: MenuItem, cantidad: number): AddToCartResult {
-  const existing = findLine(cart, item.itemId);
+export function addToCart(cart: readonly CartLine[], item: MenuItem, cantidad: number, nota?: string): AddToCartResult {
+  const existing = cart.find((line) => sameLine(line, item.itemId, nota));
   const inCart = existing?.cantidad ?? 0;
   if (!Number.isSafeInteger(cantidad) || cantidad < 1 || cantidad > MAX_QTY_PER_LINE) {
     return { ok: false, reason: 'invalid_quantity', inCart };
@@ -88,8 +94,37 @@ export function addToCart(cart: readonly CartLine[], item: MenuItem, cantidad: n
     precio: item.precio,
     cantidad: inCart + cantidad,
   };
-  const next = existing ? cart.map((l) => (l.itemId === item.itemId ? line : l)) : [...cart, line];
+  if (nota) line.nota = nota;
+  const next = existing ? cart.map((l) => (l === existing ? line : l)) : [...cart, line];
   return { ok: true, cart: next, line };
+}
+
+/**
+ * Sets the quantity of the last line of `itemId` ("me equivoqué, eran 3"). Refused like
+ * `addToCart` when the new amount breaks a limit.
+ */
+export function setLineQuantity(cart: readonly CartLine[], itemId: string, cantidad: number): AddToCartResult {
+  const index = cart.map((line) => line.itemId).lastIndexOf(itemId);
+  const existing = cart[index];
+  if (!existing) return { ok: false, reason: 'invalid_quantity', inCart: 0 };
+  if (!Number.isSafeInteger(cantidad) || cantidad < 1 || cantidad > MAX_QTY_PER_LINE) {
+    return { ok: false, reason: 'invalid_quantity', inCart: existing.cantidad };
+  }
+  if (cartTotal(cart) + existing.precio * (cantidad - existing.cantidad) > MAX_CART_TOTAL_COP) {
+    return { ok: false, reason: 'total_limit', inCart: existing.cantidad };
+  }
+  const line: CartLine = { ...existing, cantidad };
+  return { ok: true, cart: cart.map((l, i) => (i === index ? line : l)), line };
+}
+
+/** Adds `nota` to the last line of `itemId` (kept short; an existing note is extended). */
+export function addNoteToLine(cart: readonly CartLine[], itemId: string, nota: string): CartLine[] {
+  const index = cart.map((line) => line.itemId).lastIndexOf(itemId);
+  return cart.map((line, i) => {
+    if (i !== index) return line;
+    const merged = (line.nota ? `${line.nota}, ${nota}` : nota).slice(0, 80);
+    return { ...line, nota: merged };
+  });
 }
 
 /** Removes the whole line for `itemId` (no-op when absent). */

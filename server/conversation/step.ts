@@ -27,6 +27,7 @@ import type {
   Effect,
   InboundInput,
   MenuItem,
+  OpenQuestion,
   PaymentMethodOption,
   Reply,
   Session,
@@ -35,11 +36,15 @@ import type {
 } from './types';
 import * as msg from './messages.es-CO';
 import { ChoiceId, MAX_ADDRESS_CHARS } from './messages.es-CO';
-import { parseOrderText, type OrderTextProblem } from './parse-order-text';
+import { closestItems, findItems, parseOrderText, type OrderTextProblem, type ParsedOrderText } from './parse-order-text';
+import { looksLikeAddress, splitAddressAndPhone, withoutCorrectionWords } from './address';
+import { infoQuestionOf, type InfoQuestion } from './questions';
 import { colombianMobileFromWaId, extractColombianMobile } from './phone';
 import {
+  addNoteToLine,
   addToCart,
   buildOrderDraft,
+  setLineQuantity,
   cartTotal,
   findLine,
   hadProgress,
@@ -52,9 +57,6 @@ import {
   reviveSession,
 } from './state';
 import { canonicalToken, capInput, foldAccents, hasReadableContent, normalize, tokensMatch } from './text';
-
-/** Fewest letters/digits in a typed address ("Cra 7 #45" has 6). */
-const MIN_ADDRESS_MEANINGFUL_CHARS = 6;
 
 interface Turn {
   session: Session;
@@ -137,7 +139,20 @@ function handle(session: Session, input: InboundInput, ctx: TurnContext, fresh: 
   if (intent === 'cancel') return cancel(session);
   if (intent === 'help') return help(session, ctx);
 
-  const args: StepInput = { session, input, ctx, intent, fresh };
+  // The open question is answered now or dropped: the bot never waits on two things at once.
+  const { pregunta: open, preguntasPendientes: _pending, ...rest } = session;
+  const current: Session = rest;
+  if (open && CART_STEPS.has(session.paso)) {
+    const answered = answerOpenQuestion(current, open, session.preguntasPendientes ?? [], input, intent, ctx);
+    if (answered) return answered;
+  }
+  const info = session.paso === 'esperando_pago' || (session.paso === 'metodo_pago' && chosenMethod(input, ctx.tenant.paymentMethods)) ? null : infoQuestionOf(input);
+  // "para pedir un domicilio: 2 hamburguesas…" is an order that mentions delivery, not a question.
+  if (info && !(input.kind === 'text' && CART_STEPS.has(session.paso) && parseOrderText(capInput(input.text), ctx.tenant.menu).lines.some((line) => line.explicitQuantity))) {
+    return answerInfo(current, info, ctx, fresh);
+  }
+
+  const args: StepInput = { session: current, input, ctx, intent, fresh };
   switch (session.paso) {
     case 'inicio':
     case 'ordenando':
@@ -162,6 +177,9 @@ function ordering(args: StepInput): Turn {
   if (input.kind === 'choice' && input.id.startsWith(ChoiceId.ITEM_PREFIX)) {
     return addItemById(session, ctx, input.id.slice(ChoiceId.ITEM_PREFIX.length));
   }
+  if (input.kind === 'choice' && input.id.startsWith(ChoiceId.CATEGORY_PREFIX)) return showCategory(session, ctx, input.id.slice(ChoiceId.CATEGORY_PREFIX.length));
+  if (input.kind === 'choice' && input.id === ChoiceId.CART_CLEAR_YES) return clearCart(session);
+  if (input.kind === 'choice' && input.id === ChoiceId.ANSWER_NO) return session.carrito.length > 0 ? askToConfirm(session, [msg.keepOrderingNote()]) : reply(session, msg.howToStart());
 
   switch (intent) {
     case 'greeting':
@@ -172,7 +190,7 @@ function ordering(args: StepInput): Turn {
     case 'cart':
       return viewCart(session);
     case 'clear':
-      return clearCart(session);
+      return askClear(session);
     case 'confirm':
       return confirmOrder(session, ctx);
     case 'yes':
@@ -228,21 +246,33 @@ function clearCart(session: Session): Turn {
 
 function addItemById(session: Session, ctx: TurnContext, itemId: string): Turn {
   const item = ctx.tenant.menu.find((candidate) => candidate.itemId === itemId);
-  if (!item) return afterCartChange(session, session.carrito, [msg.problemsNote([{ kind: 'unknown_item', text: 'ese producto', explicitQuantity: false, suggestions: [] }])]);
+  if (!item) return afterCartChange(session, session.carrito, [msg.problemsNote([{ kind: 'unknown_item', text: 'ese producto', explicitQuantity: false, suggestions: [], cantidad: 1 }])]);
   if (!item.disponible) return afterCartChange(session, session.carrito, [msg.problemsNote([{ kind: 'unavailable', text: item.nombre, item }])]);
-  return addLines(session, [{ item, cantidad: 1 }], []);
+  return applyParsed(session, ctx, { lines: [{ item, cantidad: 1, explicitQuantity: false, text: item.nombre }], problems: [], looseNotes: [] });
+}
+
+function showCategory(session: Session, ctx: TurnContext, ref: string): Turn {
+  const paged = /^(\d{1,3}):(.*)$/s.exec(ref);
+  const replies = paged ? msg.categoryItems(ctx.tenant.menu, paged[2] ?? '', Number(paged[1])) : msg.categoryItems(ctx.tenant.menu, ref);
+  if (!replies) return showMenu(session, ctx, { greet: false });
+  return { session: { ...session, paso: buildingStep(session.carrito) }, replies, effects: [] };
+}
+
+function askClear(session: Session): Turn {
+  if (session.carrito.length === 0) return reply({ ...session, paso: 'inicio' }, msg.cartEmpty());
+  return { session: { ...session, pregunta: { tipo: 'vaciar' } }, replies: msg.askClearCart(session.carrito), effects: [] };
 }
 
 function addFromText({ session, ctx, fresh }: StepInput, raw: string): Turn {
   const parsed = parseOrderText(raw, ctx.tenant.menu);
-  const understood = parsed.lines.length > 0 || parsed.problems.some((problem) => !isVague(problem));
+  const understood = understoodOrder(parsed);
   if (!understood) {
     // A first message we cannot read ("quiero pedir", "buenas, ¿hacen domicilios?") deserves the menu.
     if (fresh) return showMenu(session, ctx, { greet: true });
     return prependNote(msg.notUnderstoodNote(), session.carrito.length > 0 ? askToConfirm(session) : reply(session, msg.howToStart()));
   }
-  const turn = addLines(session, parsed.lines, parsed.problems);
-  if (fresh && turn.session.carrito.length === 0) {
+  const turn = applyParsed(session, ctx, parsed);
+  if (fresh && turn.session.carrito.length === 0 && !turn.session.pregunta) {
     // A new customer whose first message named nothing we sell: say why, then show what we sell.
     return showMenu(session, ctx, { greet: true, intro: msg.problemsNote(parsed.problems) });
   }
@@ -254,25 +284,198 @@ function isVague(problem: OrderTextProblem): boolean {
   return problem.kind === 'unknown_item' && problem.suggestions.length === 0 && !problem.explicitQuantity;
 }
 
-function addLines(session: Session, lines: ReadonlyArray<{ item: MenuItem; cantidad: number }>, problems: readonly OrderTextProblem[]): Turn {
+/** The message says something about the cart: a line, a question to ask, a note or a correction. */
+function understoodOrder(parsed: ParsedOrderText): boolean {
+  return (
+    parsed.lines.length > 0 ||
+    parsed.problems.some((problem) => !isVague(problem)) ||
+    parsed.looseNotes.length > 0 ||
+    parsed.quantityFix !== undefined
+  );
+}
+
+/** Steps where the cart can still change (before a payment link exists). */
+const CART_STEPS: ReadonlySet<Session['paso']> = new Set(['inicio', 'ordenando', 'direccion', 'telefono']);
+
+/**
+ * Applies what the parser read to the cart: a replacement ("no, mejor…"), a quantity fix
+ * ("eran 3"), the lines, loose notes ("sin cebolla"); the problems that need an answer become open
+ * questions, asked one per message. Statements (not on the menu, too many…) go in the notes.
+ */
+function applyParsed(session: Session, ctx: TurnContext, parsed: ParsedOrderText): Turn {
   let cart = session.carrito;
-  const added: Array<{ nombre: string; cantidad: number }> = [];
+  let last = session.ultimaLinea && cart.some((line) => line.itemId === session.ultimaLinea?.itemId) ? session.ultimaLinea : undefined;
+  const notes: string[] = [];
+  const added: Array<{ nombre: string; cantidad: number; nota?: string }> = [];
   const refusals: msg.CartRefusal[] = [];
-  for (const { item, cantidad } of lines) {
-    const result = addToCart(cart, item, cantidad);
+  const questions: OpenQuestion[] = [];
+
+  let replaced: string | undefined;
+  if (parsed.replacesLast && last && parsed.lines.length > 0) {
+    const line = cart.find((candidate) => candidate.itemId === last?.itemId);
+    if (line) {
+      cart = reduceLine(cart, line.itemId, last.cantidad);
+      replaced = line.nombre;
+      last = undefined;
+    }
+  }
+  if (parsed.quantityFix) {
+    const { cantidad, item } = parsed.quantityFix;
+    const target = item?.itemId ?? last?.itemId ?? (cart.length === 1 ? cart[0]?.itemId : undefined);
+    if (target && cart.some((line) => line.itemId === target)) {
+      const result = setLineQuantity(cart, target, cantidad);
+      if (result.ok) {
+        cart = result.cart;
+        notes.push(msg.quantitySetNote(result.line.nombre, cantidad));
+        last = { itemId: target, cantidad };
+      } else {
+        notes.push(msg.problemsNote([{ kind: 'quantity_out_of_range', text: String(cantidad), cantidad }]));
+      }
+    } else if (item) {
+      parsed = { ...parsed, lines: [...parsed.lines, { item, cantidad, explicitQuantity: true, text: item.nombre }] };
+    } else {
+      notes.push(msg.whichLineForQuantityNote());
+    }
+  }
+  for (const { item, cantidad, nota } of parsed.lines) {
+    const result = addToCart(cart, item, cantidad, nota);
     if (result.ok) {
       cart = result.cart;
-      added.push({ nombre: item.nombre, cantidad });
+      added.push({ nombre: item.nombre, cantidad, ...(nota ? { nota } : {}) });
+      last = { itemId: item.itemId, cantidad };
     } else if (result.reason === 'total_limit') {
       refusals.push({ kind: 'total_limit', nombre: item.nombre });
     } else {
       refusals.push({ kind: 'line_limit', nombre: item.nombre, inCart: result.inCart });
     }
   }
-  const notes: string[] = [];
-  if (added.length > 0) notes.push(msg.addedNote(added));
-  if (problems.length > 0 || refusals.length > 0) notes.push(msg.problemsNote(problems, refusals));
-  return afterCartChange(session, cart, notes);
+  for (const nota of parsed.looseNotes) {
+    const target = last?.itemId ?? (cart.length === 1 ? cart[0]?.itemId : undefined);
+    const line = target ? cart.find((candidate) => candidate.itemId === target) : undefined;
+    if (line) {
+      cart = addNoteToLine(cart, line.itemId, nota);
+      notes.push(msg.noteAddedNote(line.nombre, nota));
+    } else if (cart.length > 1) {
+      questions.push({ tipo: 'nota', nota, candidatos: [...new Set(cart.map((candidate) => candidate.itemId))] });
+    } else {
+      notes.push(msg.noteNeedsItemNote(nota));
+    }
+  }
+  const statements: OrderTextProblem[] = [];
+  for (const problem of parsed.problems) {
+    if (problem.kind === 'ambiguous') {
+      questions.push({ tipo: 'producto', texto: problem.text, candidatos: problem.candidates.map((item) => item.itemId), cantidad: problem.cantidad, ...(problem.nota ? { nota: problem.nota } : {}) });
+    } else if (problem.kind === 'unknown_item' && problem.suggestions.length > 0) {
+      questions.push({ tipo: 'producto', texto: problem.text, candidatos: problem.suggestions.map((item) => item.itemId), cantidad: problem.cantidad, ...(problem.nota ? { nota: problem.nota } : {}) });
+    } else {
+      statements.push(problem);
+    }
+  }
+
+  const head: string[] = [];
+  if (replaced && added.length > 0) head.push(msg.replacedNote(replaced, added));
+  else if (added.length > 0) head.push(msg.addedNote(added));
+  head.push(...notes);
+  if (statements.length > 0 || refusals.length > 0) head.push(msg.problemsNote(statements, refusals));
+
+  const next: Session = { ...session, carrito: cart };
+  if (last) next.ultimaLinea = last;
+  else delete next.ultimaLinea;
+  const [first, ...pending] = questions;
+  if (first) return askQuestion(next, ctx, first, pending, head, unknownText(parsed, first));
+  return afterCartChangeAt(next, ctx, head);
+}
+
+/** "No encontré X" when the question came from a name that is not on the menu. */
+function unknownText(parsed: ParsedOrderText, question: OpenQuestion): boolean {
+  return question.tipo === 'producto' && parsed.problems.some((problem) => problem.kind === 'unknown_item' && problem.text === question.texto);
+}
+
+function askQuestion(session: Session, ctx: TurnContext, question: OpenQuestion, pending: OpenQuestion[], notes: string[], unknown = false): Turn {
+  const next: Session = { ...session, pregunta: question, paso: session.paso === 'inicio' && session.carrito.length > 0 ? 'ordenando' : session.paso };
+  if (pending.length > 0) next.preguntasPendientes = pending;
+  else delete next.preguntasPendientes;
+  if (question.tipo === 'vaciar') return { session: next, replies: msg.askClearCart(session.carrito), effects: [] };
+  const byId = new Map(ctx.tenant.menu.map((item) => [item.itemId, item]));
+  const candidates = question.candidatos.map((id) => byId.get(id)).filter((item): item is MenuItem => item !== undefined);
+  const text =
+    question.tipo === 'nota'
+      ? msg.whichLineForNoteQuestion(question.nota)
+      : msg.whichQuestion({ text: question.texto, candidates, cantidad: question.cantidad, unknown });
+  return { session: next, replies: msg.questionReply({ notes, cart: session.carrito, question: text, candidates }), effects: [] };
+}
+
+/** Answers the open question, or null when the input is about something else (then it is dropped). */
+function answerOpenQuestion(session: Session, open: OpenQuestion, pending: OpenQuestion[], input: InboundInput, intent: Intent | null, ctx: TurnContext): Turn | null {
+  const no = intent === 'no' || (input.kind === 'choice' && input.id === ChoiceId.ANSWER_NO);
+  const yes = intent === 'yes' || intent === 'confirm';
+  if (open.tipo === 'vaciar') {
+    if (yes || intent === 'clear' || (input.kind === 'choice' && input.id === ChoiceId.CART_CLEAR_YES)) return clearCart(session);
+    if (no) return askToConfirm(session, [msg.keepOrderingNote()]);
+    return null;
+  }
+  const byId = new Map(ctx.tenant.menu.map((item) => [item.itemId, item]));
+  const candidates = open.candidatos.map((id) => byId.get(id)).filter((item): item is MenuItem => item !== undefined);
+  if (no) return nextQuestionOr(session, ctx, pending, [msg.questionDroppedNote()]);
+
+  let picked: MenuItem | undefined;
+  let cantidad: number | undefined;
+  let nota: string | undefined;
+  if (input.kind === 'choice' && input.id.startsWith(ChoiceId.ITEM_PREFIX)) {
+    picked = candidates.find((item) => item.itemId === input.id.slice(ChoiceId.ITEM_PREFIX.length));
+    if (!picked) return null;
+  } else if (yes && candidates.length === 1) {
+    picked = candidates[0];
+  } else if (yes) {
+    // "sí" to "¿cuál?" names none of them: ask the same question again.
+    return askQuestion(session, ctx, open, pending, []);
+  } else if (input.kind === 'text') {
+    const words = normalize(capInput(input.text)).split(' ').filter((word) => word && !ANSWER_FILLER.has(word));
+    const position = words.length === 1 ? LIST_NUMBER_WORDS[words[0] ?? ''] : undefined;
+    if (position !== undefined && !/^\d+$/.test(words[0] ?? '')) picked = candidates[position - 1];
+    if (!picked) {
+      const parsed = parseOrderText(capInput(input.text), candidates);
+      if (parsed.lines.length === 1 && parsed.problems.length === 0 && parsed.lines[0]) {
+        picked = parsed.lines[0].item;
+        if (parsed.lines[0].explicitQuantity) cantidad = parsed.lines[0].cantidad;
+        nota = parsed.lines[0].nota;
+      }
+    }
+  }
+  if (!picked) return null;
+  if (open.tipo === 'nota') {
+    const cart = addNoteToLine(session.carrito, picked.itemId, open.nota);
+    return nextQuestionOr({ ...session, carrito: cart }, ctx, pending, [msg.noteAddedNote(picked.nombre, open.nota)]);
+  }
+  const lineNote = [open.nota, nota].filter(Boolean).join(', ');
+  const turn = applyParsed(session, ctx, {
+    lines: [{ item: picked, cantidad: cantidad ?? open.cantidad, explicitQuantity: true, text: picked.nombre, ...(lineNote ? { nota: lineNote } : {}) }],
+    problems: [],
+    looseNotes: [],
+  });
+  const [next, ...rest] = pending;
+  if (!next || !turn.session.carrito.length) return turn;
+  const notes = turn.replies.length > 0 && turn.replies[0] && 'body' in turn.replies[0] ? [firstLine(turn.replies[0].body)] : [];
+  return askQuestion(turn.session, ctx, next, rest, notes);
+}
+
+function firstLine(body: string): string {
+  return body.split('\n\n')[0] ?? body;
+}
+
+function nextQuestionOr(session: Session, ctx: TurnContext, pending: OpenQuestion[], notes: string[]): Turn {
+  const [next, ...rest] = pending;
+  if (next) return askQuestion(session, ctx, next, rest, notes);
+  return afterCartChangeAt(session, ctx, notes);
+}
+
+/** After a cart change: the cart asking to confirm, or at a later step, that step's question again. */
+function afterCartChangeAt(session: Session, ctx: TurnContext, notes: string[]): Turn {
+  if (session.carrito.length > 0 && (session.paso === 'direccion' || session.paso === 'telefono' || session.paso === 'metodo_pago')) {
+    const turn = reprompt(session, ctx);
+    return notes.length > 0 ? prependNote(notes.join('\n\n'), turn) : turn;
+  }
+  return afterCartChange(session, session.carrito, notes);
 }
 
 /** Shows the cart (asking to confirm) or, when it is empty, the notes and how to order. */
@@ -280,6 +483,58 @@ function afterCartChange(session: Session, cart: CartLine[], notes: string[]): T
   const next: Session = { ...session, carrito: cart, paso: buildingStep(cart) };
   if (cart.length === 0) return { session: next, replies: msg.notesWithHowTo(notes), effects: [] };
   return askToConfirm(next, notes);
+}
+
+/** An ordinary question: a short answer from the tenant's data; the cart and the step stay. */
+function answerInfo(session: Session, question: InfoQuestion, ctx: TurnContext, fresh: boolean): Turn {
+  const greeting = fresh ? [msg.greetingLine(ctx.tenant.restaurantName, ctx.profileName)] : [];
+  const menu = ctx.tenant.menu;
+  let answer: string;
+  switch (question.kind) {
+    case 'hours':
+      answer = msg.hoursAnswer();
+      break;
+    case 'delivery':
+      answer = msg.deliveryAnswer(question.cost);
+      break;
+    case 'payment':
+      answer = msg.paymentInfoAnswer(ctx.tenant.paymentMethods, question.method);
+      break;
+    case 'order_status':
+      answer = msg.orderStatusAnswer(ctx.lastOrder);
+      break;
+    case 'product': {
+      const found = findItems(question.subject, menu);
+      const canAdd = CART_STEPS.has(session.paso);
+      if (found.kind === 'match' && found.item.disponible && canAdd) {
+        const text = question.price ? msg.priceAnswer(found.item) : msg.haveItemAnswer(found.item);
+        return askQuestionWithText(session, ctx, { tipo: 'producto', texto: question.subject, candidatos: [found.item.itemId], cantidad: 1 }, [...greeting, text]);
+      }
+      if (found.kind === 'match') {
+        answer = question.price ? msg.priceAnswer(found.item) : msg.haveItemAnswer(found.item);
+      } else if (found.kind === 'ambiguous') {
+        const available = found.candidates.filter((item) => item.disponible);
+        if (available.length > 0 && canAdd) {
+          return askQuestionWithText(session, ctx, { tipo: 'producto', texto: question.subject, candidatos: available.map((item) => item.itemId), cantidad: 1 }, [...greeting, msg.haveChoicesAnswer(available)]);
+        }
+        answer = available.length > 0 ? msg.haveChoicesAnswer(available) : msg.notOnMenuAnswer(question.subject, []);
+      } else {
+        answer = msg.notOnMenuAnswer(question.subject, closestItems(question.subject, menu));
+      }
+      break;
+    }
+  }
+  const body = [...greeting, answer].join('\n\n');
+  if (session.paso === 'inicio' || session.paso === 'ordenando' || session.paso === 'esperando_pago') return reply(session, msg.textReply(body));
+  return prependNote(body, reprompt(session, ctx));
+}
+
+/** An answer that ends in a question whose candidates are buttons ("¿Te agrego una?"). */
+function askQuestionWithText(session: Session, ctx: TurnContext, question: Extract<OpenQuestion, { tipo: 'producto' }>, lines: string[]): Turn {
+  const byId = new Map(ctx.tenant.menu.map((item) => [item.itemId, item]));
+  const candidates = question.candidatos.map((id) => byId.get(id)).filter((item): item is MenuItem => item !== undefined);
+  const next: Session = { ...session, pregunta: question };
+  return { session: next, replies: msg.questionReply({ notes: [], cart: [], question: lines.join('\n\n'), candidates }), effects: [] };
 }
 
 /** The text after a removal verb ("quitar 2" → "2"), or null when the message is not a removal. */
@@ -294,7 +549,7 @@ function removeFromCart(session: Session, request: string): Turn {
   if (session.carrito.length === 0) return reply({ ...session, paso: 'inicio' }, msg.cartEmpty());
   const phrase = normalize(request);
   if (phrase === '') return askToConfirm(session, [msg.removeHowTo()]);
-  if (REMOVE_ALL.has(phrase)) return clearCart(session);
+  if (REMOVE_ALL.has(phrase)) return askClear(session);
 
   // Match against what is in the cart, not the menu: "quitar coca" is clear when only one coca is in it.
   const cartAsMenu: MenuItem[] = session.carrito.map((line) => ({
@@ -354,6 +609,7 @@ function confirmOrder(session: Session, ctx: TurnContext): Turn {
 function addressStep({ session, input, ctx, intent }: StepInput): Turn {
   if (session.carrito.length === 0) return reply(newSession(session.actualizado), msg.cartEmpty());
   if (intent === 'menu') return backToOrdering(session, ctx);
+  if (intent === 'cart') return prependNote(msg.cartSummaryText(session.carrito), reprompt(session, ctx));
 
   if (input.kind === 'location') {
     if (!isValidCoordinate(input.latitude, input.longitude)) return reply(session, msg.invalidAddress('unclear'));
@@ -366,27 +622,58 @@ function addressStep({ session, input, ctx, intent }: StepInput): Turn {
   }
   if (input.kind !== 'text') return reprompt(session, ctx);
 
-  const address = capInput(input.text).replace(/\s+/g, ' ').trim();
-  if (address.length > MAX_ADDRESS_CHARS) return reply(session, msg.invalidAddress('too_long'));
-  if (!looksLikeAddress(address)) return reply(session, msg.invalidAddress('unclear'));
-  if (intent !== null) return reply(session, msg.invalidAddress('unclear'));
-  // A typed address replaces any pin shared earlier.
-  const typed: Session = { ...session, direccion: address };
-  delete typed.ubicacion;
-  return askPhoneTurn(typed, ctx);
+  const text = capInput(input.text);
+  const typed = typedAddress(text);
+  if (typed) {
+    if (typed.address.length > MAX_ADDRESS_CHARS) return reply(session, msg.invalidAddress('too_long'));
+    // A typed address replaces any pin shared earlier.
+    const next: Session = { ...session, direccion: typed.address };
+    delete next.ubicacion;
+    // "Cra 50 # 30-12, 300 123 4567": both at once skips the phone question.
+    if (typed.phone) return prependNote(msg.addressAndPhoneNote(typed.address, typed.phone), afterPhone({ ...next, telefonoContacto: typed.phone }, ctx));
+    return askPhoneTurn(next, ctx);
+  }
+  // "ah y una coca también": a cart change, not an address.
+  const change = laterCartChange(session, ctx, text);
+  if (change) return change;
+  return reply(session, msg.invalidAddress(text.length > MAX_ADDRESS_CHARS ? 'too_long' : 'unclear'));
 }
 
-/**
- * Loose on purpose: Colombian addresses come in many shapes ("Cl 80 12-34", "Barrio La Soledad
- * casa 3", "Vereda El Salitre finca Los Pinos"). We only refuse what cannot be one: too short, no
- * letters, or a single word without a number ("Chapinero", "hola").
- */
-function looksLikeAddress(address: string): boolean {
-  const meaningful = address.match(/[\p{L}\p{N}]/gu)?.length ?? 0;
-  if (meaningful < MIN_ADDRESS_MEANINGFUL_CHARS) return false;
-  if (!/\p{L}/u.test(address)) return false;
-  const words = address.split(' ').filter((word) => /[\p{L}\p{N}]/u.test(word)).length;
-  return /\p{N}/u.test(address) || words >= 2;
+/** The address (and a phone, when both came together) in a text, or null when it does not read as an address. */
+function typedAddress(text: string): { address: string; phone: string | null } | null {
+  const { address, phone } = splitAddressAndPhone(text.replace(/\s+/g, ' ').trim());
+  const cleaned = withoutCorrectionWords(address);
+  if (!looksLikeAddress(cleaned)) return null;
+  return { address: cleaned, phone };
+}
+
+/** Items added, removed or corrected after the cart was confirmed; null when the text is none of that. */
+function laterCartChange(session: Session, ctx: TurnContext, text: string): Turn | null {
+  if (removalRequest(text) !== null) {
+    const removed = removeFromCart(session, removalRequest(text) ?? '');
+    if (removed.session.carrito.length === 0) return removed;
+    return { ...removed, session: { ...removed.session, paso: session.paso }, replies: prependNote(removedNotes(removed), reprompt({ ...removed.session, paso: session.paso }, ctx)).replies, askedToConfirm: false };
+  }
+  // Numbers here are house numbers and phones, not item numbers: only names change the cart.
+  const read = parseOrderText(text, ctx.tenant.menu);
+  const parsed: ParsedOrderText = {
+    ...read,
+    lines: read.lines.filter((line) => !line.byNumber),
+    problems: read.problems.filter((problem) => problem.kind === 'ambiguous' || (problem.kind === 'unknown_item' && problem.suggestions.length > 0)),
+  };
+  if (!understoodOrder(parsed)) return null;
+  return applyParsed(session, ctx, parsed);
+}
+
+function removedNotes(turn: Turn): string {
+  const body = turn.replies[0] && 'body' in turn.replies[0] ? turn.replies[0].body : '';
+  return firstLine(body);
+}
+
+/** "cambiar dirección", "la dirección está mal", "otra dirección". */
+function asksToChangeAddress(text: string): boolean {
+  const words = normalize(text).split(' ');
+  return words.includes('direccion') && words.some((word) => ['cambiar', 'cambio', 'cambia', 'otra', 'mal', 'equivoque', 'corregir', 'corrijo', 'cambie', 'editar', 'nueva'].includes(word));
 }
 
 function isValidCoordinate(latitude: number, longitude: number): boolean {
@@ -408,15 +695,29 @@ function phoneStep({ session, input, ctx, intent }: StepInput): Turn {
   if (session.carrito.length === 0) return reply(newSession(session.actualizado), msg.cartEmpty());
   if (!session.direccion) return reply({ ...session, paso: 'direccion' }, msg.askAddress(cartTotal(session.carrito)));
   if (intent === 'menu') return backToOrdering(session, ctx);
+  if (intent === 'cart') return prependNote(msg.cartSummaryText(session.carrito), reprompt(session, ctx));
   const own = colombianMobileFromWaId(ctx.waId);
 
   if (intent === 'use_own_phone') {
     return own ? afterPhone({ ...session, telefonoContacto: own }, ctx) : reply(session, ...msg.invalidPhone(null));
   }
+  if (input.kind === 'location') return addressStep({ session: { ...session, paso: 'direccion' }, input, ctx, intent, fresh: false });
   if (input.kind !== 'text') return reprompt(session, ctx);
-  const phone = extractColombianMobile(capInput(input.text));
-  if (!phone) return { session, replies: msg.invalidPhone(own), effects: [] };
-  return afterPhone({ ...session, telefonoContacto: phone }, ctx);
+  const text = capInput(input.text);
+  // "me equivoqué, es Cra 50 # 30-12" (maybe with the phone too): a new address.
+  const typed = typedAddress(text);
+  if (typed && typed.address.length <= MAX_ADDRESS_CHARS) {
+    const next: Session = { ...session, direccion: typed.address };
+    delete next.ubicacion;
+    if (typed.phone) return prependNote(msg.addressAndPhoneNote(typed.address, typed.phone), afterPhone({ ...next, telefonoContacto: typed.phone }, ctx));
+    return prependNote(msg.addressChangedNote(), askPhoneTurn(next, ctx));
+  }
+  const phone = extractColombianMobile(text);
+  if (phone) return afterPhone({ ...session, telefonoContacto: phone }, ctx);
+  if (asksToChangeAddress(text)) return reply({ ...session, paso: 'direccion' }, msg.askAddress(cartTotal(session.carrito)));
+  const change = laterCartChange(session, ctx, text);
+  if (change) return change;
+  return { session, replies: msg.invalidPhone(own), effects: [] };
 }
 
 function afterPhone(session: Session, ctx: TurnContext): Turn {
@@ -442,6 +743,16 @@ function methodStep({ session, input, ctx, intent }: StepInput): Turn {
   if (method) return chooseMethod(session, ctx, method);
   if (intent === 'change_method') return reprompt(session, ctx);
   if (input.kind === 'location') return reprompt(session, ctx);
+  if (input.kind === 'text' && !session.pagoPendiente) {
+    const text = capInput(input.text);
+    if (asksToChangeAddress(text)) return reply({ ...session, paso: 'direccion' }, msg.askAddress(cartTotal(session.carrito)));
+    const typed = typedAddress(text);
+    if (typed && typed.address.length <= MAX_ADDRESS_CHARS) {
+      return prependNote(msg.addressChangedNote(typed.address), reprompt({ ...session, direccion: typed.address }, ctx));
+    }
+    const change = laterCartChange(session, ctx, text);
+    if (change) return change;
+  }
   return { session, replies: msg.paymentMethods(methods, cartTotal(session.carrito), [msg.invalidMethodNote()]), effects: [] };
 }
 
@@ -658,6 +969,9 @@ const REMOVE_VERBS = new Set([
   'sacar', 'saca', 'sacame', 'saque', 'remover', 'remueve',
 ]);
 const REMOVE_ALL = new Set(['todo', 'todos', 'toda', 'todo el pedido', 'el carrito', 'carrito', 'todo el carrito']);
+
+/** Words around an answer to "¿cuál quieres?": "la primera porfa". */
+const ANSWER_FILLER = new Set(['el', 'la', 'los', 'las', 'de', 'por', 'favor', 'porfa', 'mejor', 'quiero', 'pues', 'esa', 'ese', 'opcion']);
 
 const METHOD_FILLER = new Set(['con', 'pagar', 'pago', 'pagare', 'pagaria', 'pagamos', 'en', 'por', 'quiero', 'el', 'la', 'de', 'metodo', 'opcion', 'prefiero', 'usar', 'uso', 'mediante', 'a', 'traves', 'numero', 'medio', 'forma', 'favor', 'porfa', 'mejor']);
 const CASH_WORDS = new Set(['efectivo', 'contraentrega', 'cash', 'billete', 'recibir']);

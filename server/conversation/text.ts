@@ -1,7 +1,8 @@
 /**
  * Text helpers for the conversation: accent folding, tokens, and the small fuzzy comparisons the
- * order parser relies on. Pure and dependency-free so the parser stays cheap to test.
+ * order parser relies on. Pure functions.
  */
+import { distance } from 'fastest-levenshtein';
 
 /**
  * Longest inbound text we look at. WhatsApp allows 4096 characters; nobody orders in more than a
@@ -50,21 +51,9 @@ export function canonicalToken(token: string): string {
   return t;
 }
 
-/** Classic edit distance (insert, delete, substitute), O(|a|·|b|) with two rows. */
+/** Edit distance (insert, delete, substitute), from `fastest-levenshtein` (Myers' bit-parallel algorithm). */
 export function levenshtein(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? Math.max(a.length, b.length);
+  return distance(a, b);
 }
 
 /**

@@ -20,6 +20,8 @@ export interface MenuItem {
   precio: number;
   categoria?: string;
   disponible: boolean;
+  /** Other names customers use for this item, set by the owner ("sencilla", "la especial"). */
+  alias?: string[];
 }
 
 /** A payment method offered to the customer, in the order it is listed. */
@@ -46,6 +48,8 @@ export interface CartLine {
   nombre: string;
   precio: number;
   cantidad: number;
+  /** What the customer asked about this line: "sin salsa", "bien fría". Shown in the cart and on the kitchen board. */
+  nota?: string;
 }
 
 export type ConversationStep =
@@ -84,9 +88,24 @@ export interface Session {
    * cart and nothing else; the key is removed (not set to false) once anything else is shown.
    */
   esperandoConfirmacion?: boolean;
+  /** The question the bot asked last and is waiting for; "sí", "no" or a name answer it (#14). */
+  pregunta?: OpenQuestion;
+  /** Questions still to ask, one per message, once `pregunta` is answered. */
+  preguntasPendientes?: OpenQuestion[];
+  /** The line added last and how many units were added, so "sin cebolla" or "no, mejor…" knows where it goes. */
+  ultimaLinea?: { itemId: string; cantidad: number };
   /** Epoch ms of the last customer message. */
   actualizado: number;
 }
+
+/** A question the bot is waiting for. Item ids, not names, so a renamed item still answers. */
+export type OpenQuestion =
+  /** "¿Cuál quieres?": add `cantidad` units of the candidate the customer names (with `nota`). */
+  | { tipo: 'producto'; texto: string; candidatos: string[]; cantidad: number; nota?: string }
+  /** "¿A cuál le pongo la nota?": `nota` goes on the line of the candidate named. */
+  | { tipo: 'nota'; nota: string; candidatos: string[] }
+  /** "¿Vacío tu carrito?" */
+  | { tipo: 'vaciar' };
 
 /** A message to the customer. Builders in messages.es-CO.ts produce these. */
 export type Reply =
@@ -161,6 +180,11 @@ export interface TurnContext {
    * Absent → treated as `pendiente`.
    */
   pendingPaymentStatus?: PendingPaymentStatus;
+  /**
+   * The customer's most recent order, read by the runner only when the message asks about an
+   * order ("ya pedí y no ha llegado"); absent when there is none or it was not read.
+   */
+  lastOrder?: { id: string; estado: string; total: number; timestamp: number };
 }
 
 /** `pagos/{referencia}.estado`, as far as the conversation cares. */

@@ -14,6 +14,8 @@ export const ZMenuItemRecordSchema = z.object({
   precio: pesos,
   categoria: z.string().optional(),
   disponible: z.boolean().default(true),
+  /** Other names customers use for this item (#14): "sencilla", "la especial". Comma-separated in the admin page. */
+  alias: z.array(z.string()).optional(),
 });
 export type TMenuItemRecord = z.infer<typeof ZMenuItemRecordSchema>;
 
@@ -48,6 +50,8 @@ export const ZCartLineRecordSchema = z.object({
   nombre: z.string(),
   precio: pesos,
   cantidad: z.number().int().positive(),
+  /** What the customer asked about this line ("sin salsa"), shown on the kitchen board (#14). */
+  nota: z.string().optional(),
 });
 
 export const ZUbicacionSchema = z.object({

@@ -47,9 +47,10 @@ export function demoTenantFile(sandboxSecret: string): TTenantFile {
     restaurant: { name: 'La Hamburguesería de la 80' },
     whatsapp: { phoneNumberId: DEMO_PHONE_NUMBER_ID, displayPhoneNumber: DEMO_DISPLAY_NUMBER, accessToken: 'demo-access-token' },
     menu: [
-      { numero: '1', nombre: 'Hamburguesa', precio: 15000, categoria: 'Platos' },
+      // `alias`: other names customers use (#14); common short forms (coca, perro, salchi…) are built in.
+      { numero: '1', nombre: 'Hamburguesa', precio: 15000, categoria: 'Platos', alias: ['burger', 'hamburguesa sencilla'] },
       { numero: '2', nombre: 'Hamburguesa doble', precio: 22000, categoria: 'Platos' },
-      { numero: '3', nombre: 'Perro caliente', precio: 12000, categoria: 'Platos' },
+      { numero: '3', nombre: 'Perro caliente', precio: 12000, categoria: 'Platos', alias: ['hot dog'] },
       { numero: '4', nombre: 'Salchipapa', precio: 14000, categoria: 'Platos' },
       { numero: '5', nombre: 'Arepa rellena', precio: 9000, categoria: 'Platos' },
       { numero: '6', nombre: 'Papas fritas', precio: 6000, categoria: 'Acompañamientos' },

@@ -363,6 +363,7 @@ async function approve(
           pedidoId: order.id,
           total: order.total,
           metodo: record.metodoPago ?? record.gateway,
+          prueba: record.gateway === 'sandbox',
           estimatedTime: deps.estimatedDeliveryTime,
         }),
       },

@@ -38,7 +38,7 @@ export async function importTenant(db: Database, file: TTenantFile, key: Secrets
   update[paths.menu(tenantId)] = Object.fromEntries(
     file.menu.map((item) => [
       menuItemKey(item.numero),
-      { numero: item.numero, nombre: item.nombre, precio: item.precio, categoria: item.categoria ?? null, disponible: item.disponible },
+      { numero: item.numero, nombre: item.nombre, precio: item.precio, categoria: item.categoria ?? null, disponible: item.disponible, alias: item.alias?.length ? item.alias : null },
     ]),
   );
   const payments: Record<string, unknown> = { enabled: file.payments.enabled, efectivo: file.payments.efectivo };

@@ -15,6 +15,8 @@ const ZMenuEntrySchema = z
     precio: z.number().int('must be whole pesos (no decimals)').positive().max(10_000_000),
     categoria: z.string().trim().min(1).max(40).optional(),
     disponible: z.boolean().default(true),
+    /** Other names customers use for this item, e.g. ["sencilla", "la clásica"] (#14). */
+    alias: z.array(z.string().trim().min(1).max(40)).max(10).optional(),
   })
   .strict();
 

@@ -106,12 +106,13 @@ async function probe(gateway) {
 }
 
 function menuRow(item) {
-  const i = item || { numero: '', nombre: '', precio: '', categoria: '', disponible: true };
+  const i = item || { numero: '', nombre: '', precio: '', categoria: '', disponible: true, alias: [] };
   const row = el('tr', {},
     el('td', { className: 'n' }, el('input', { name: 'numero', value: i.numero, 'aria-label': 'Número' })),
     el('td', {}, el('input', { name: 'nombre', value: i.nombre, 'aria-label': 'Nombre' })),
     el('td', { className: 'p' }, el('input', { name: 'precio', type: 'number', min: '1', step: '1', inputmode: 'numeric', value: i.precio, 'aria-label': 'Precio en pesos' })),
     el('td', { className: 'c' }, el('input', { name: 'categoria', value: i.categoria || '', 'aria-label': 'Categoría' })),
+    el('td', { className: 'c' }, el('input', { name: 'alias', value: (i.alias || []).join(', '), placeholder: 'coca, gaseosa', 'aria-label': 'Otros nombres, separados por comas' })),
     el('td', { className: 'd' }, el('input', { name: 'disponible', type: 'checkbox', checked: i.disponible, 'aria-label': 'Disponible' })),
     el('td', { className: 'x' }, el('button', { type: 'button', className: 'danger', title: 'Quitar', onclick: () => row.remove() }, '✕')));
   return row;
@@ -120,7 +121,7 @@ function menuRow(item) {
 async function saveMenu() {
   const items = [...document.querySelectorAll('#menu-rows tr')].map((tr) => {
     const v = (n) => tr.querySelector('[name=' + n + ']');
-    return { numero: v('numero').value.trim(), nombre: v('nombre').value.trim(), precio: Number(v('precio').value), categoria: v('categoria').value.trim() || undefined, disponible: v('disponible').checked };
+    return { numero: v('numero').value.trim(), nombre: v('nombre').value.trim(), precio: Number(v('precio').value), categoria: v('categoria').value.trim() || undefined, disponible: v('disponible').checked, alias: v('alias').value.split(',').map((a) => a.trim()).filter(Boolean) };
   }).filter((i) => i.numero || i.nombre);
   $('save-menu').disabled = true;
   try { const r = await staffAuth.api('PUT', base() + '/menu', { items }); $('menu-rows').replaceChildren(...r.items.map(menuRow)); say('menu-msg', 'Menú guardado (' + r.items.length + ' productos).', true); }
@@ -193,7 +194,7 @@ ${signInCard('Configuración', 'Entra con tu correo y contraseña de dueño del 
   <section class="card">
     <h2>Menú</h2>
     <p class="muted">Precios en pesos enteros. Desmarca "disponible" para ocultar un producto sin borrarlo.</p>
-    <table><thead><tr><th>N.º</th><th>Nombre</th><th>Precio</th><th>Categoría</th><th>Disp.</th><th></th></tr></thead><tbody id="menu-rows"></tbody></table>
+    <table><thead><tr><th>N.º</th><th>Nombre</th><th>Precio</th><th>Categoría</th><th>Otros nombres</th><th>Disp.</th><th></th></tr></thead><tbody id="menu-rows"></tbody></table>
     <div class="buttons"><button id="add-item" class="secondary" type="button">Agregar producto</button><button id="save-menu" class="primary" type="button">Guardar menú</button></div>
     <p id="menu-msg" role="status"></p>
   </section>

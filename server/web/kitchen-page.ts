@@ -32,7 +32,7 @@ const KITCHEN_STYLE = `
 
 const STATE_LABELS = { pendiente: 'Pendiente', en_preparacion: 'En preparación', en_camino: 'En camino', entregado: 'Entregado', cancelado: 'Cancelado' };
 const NEXT_STATE = { pendiente: 'en_preparacion', en_preparacion: 'en_camino', en_camino: 'entregado' };
-const GATEWAY_NAMES = { wompi: 'Wompi', bold: 'Bold', payu: 'PayU', sandbox: 'Sandbox' };
+const GATEWAY_NAMES = { wompi: 'Wompi', bold: 'Bold', payu: 'PayU', sandbox: 'Pago de prueba (sandbox)' };
 
 const KITCHEN_SCRIPT = `
 const STATE_LABELS = ${scriptJson(STATE_LABELS)};
@@ -70,7 +70,7 @@ function elapsed(ts) {
 
 function paymentLine(o) {
   const p = o.pago || {};
-  if (p.estado === 'completado') return el('p', { className: 'pay-ok' }, '💳 Pagado', p.gateway ? ' · ' + (GATEWAY_NAMES[p.gateway] || p.gateway) + (p.metodoPago ? ' (' + p.metodoPago + ')' : '') : '');
+  if (p.estado === 'completado') return el('p', { className: 'pay-ok' }, '💳 Pagado', p.gateway ? ' · ' + (GATEWAY_NAMES[p.gateway] || p.gateway) + (p.metodoPago && p.gateway !== 'sandbox' ? ' (' + p.metodoPago + ')' : '') : '');
   if (p.estado === 'contraentrega') return el('p', { className: 'pay-cash' }, '💵 Contra entrega: cobrar ', formatCOP(o.total));
   return el('p', { className: 'pay-cash' }, '💵 Sin pago en línea: cobrar ', formatCOP(o.total));
 }
@@ -81,7 +81,7 @@ function card(o) {
   return el('article', { className: 'order ' + o.estado + (o._nuevo ? ' nuevo' : ''), 'data-key': o.key, 'data-id': o.id, 'data-estado': o.estado },
     el('div', { className: 'top' }, el('span', { className: 'num' }, '#' + o.id), el('span', { className: 'elapsed' + (mins > LATE_AFTER_MIN ? ' late' : ''), 'data-ts': o.timestamp }, elapsed(o.timestamp))),
     el('div', {}, el('span', { className: 'badge' }, STATE_LABELS[o.estado] || o.estado), o.nombreCliente ? ' ' + o.nombreCliente : ''),
-    el('ul', {}, (o.items || []).map((i) => el('li', {}, el('b', {}, i.cantidad + ' × '), i.nombre))),
+    el('ul', {}, (o.items || []).map((i) => el('li', {}, el('b', {}, i.cantidad + ' × '), i.nombre, i.nota ? el('em', { className: 'nota' }, ' — ' + i.nota) : null))),
     el('p', {}, '📍 ', o.direccion),
     el('p', {}, '📞 ', o.telefonoContacto || o.telefono),
     paymentLine(o),

@@ -94,6 +94,78 @@ describe('ordering over WhatsApp with payments off', () => {
   });
 });
 
+describe('an order in five customer messages, with buttons and corrections (#14)', () => {
+  let h: Harness;
+  let pn: string;
+  beforeAll(async () => {
+    h = await startHarness();
+    pn = (await h.seedTenant({ id: 'rest14', restaurant: { name: 'La Hamburguesería', timezone: 'America/Bogota' } })).whatsapp.phoneNumberId;
+  });
+  afterAll(() => h.close());
+
+  /** Taps a button or list row, as WhatsApp sends it, and waits for the answer. */
+  async function tap(waId: string, id: string, title: string): Promise<string[]> {
+    const before = h.graph.sent.filter((s) => s.to === waId).length;
+    const res = await h.sendMessages(pn, [{ waId, choice: { id, title } }]);
+    expect(res.status).toBe(200);
+    await h.graph.waitForMessages(waId, before + 1);
+    await h.settle();
+    return h.graph.textsTo(waId).slice(before);
+  }
+
+  it('goes from "hola" to a kitchen order in 5 messages; the note reaches the order line', async () => {
+    const waId = '573001234999';
+    let messages = 0;
+    const say = (text: string) => {
+      messages++;
+      return h.say(pn, waId, text);
+    };
+    await say('hola');
+    const cart = (await say('me regalas 2 hamburguesas y una coca bien fria porfa')).join('\n');
+    expect(cart).toContain('$33.000');
+    expect(cart).toContain('bien fria');
+    messages++;
+    const address = (await tap(waId, 'order:confirm', 'Confirmar pedido')).join('\n');
+    expect(address).toContain('dirección');
+    const phone = (await say('Calle 80 #12-34')).join('\n');
+    expect(phone).toContain('Calle 80 #12-34');
+    messages++;
+    const done = (await tap(waId, 'phone:self', 'Usar este número')).join('\n');
+    expect(done).toContain('$33.000');
+    expect(messages).toBeLessThanOrEqual(5);
+
+    const orders = Object.values((await h.read<Record<string, any>>('tenants/rest14/pedidos')) ?? {}).filter((o) => o.cliente === waId);
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({ total: 33000, direccion: 'Calle 80 #12-34', telefonoContacto: '3001234999' });
+    expect(orders[0].items).toEqual([
+      expect.objectContaining({ nombre: 'Hamburguesa', cantidad: 2 }),
+      expect.objectContaining({ nombre: 'Coca Cola', cantidad: 1, nota: 'bien fria' }),
+    ]);
+  });
+
+  it('takes an item at the address step and an address correction at the phone step', async () => {
+    const waId = '573001234998';
+    await h.say(pn, waId, '2 perros sin salsa');
+    await h.say(pn, waId, 'confirmar');
+    const added = (await h.say(pn, waId, 'ah y una coca tambien')).join('\n');
+    expect(added).toContain('Coca Cola');
+    expect(added).toContain('dirección');
+    await h.say(pn, waId, 'asdfgh qwerty');
+    expect((await h.read<any>(`tenants/rest14/sesiones/${waId}`))?.paso).toBe('direccion');
+    await h.say(pn, waId, 'Carrera 7 # 45-10');
+    const corrected = (await h.say(pn, waId, 'me equivoque, es Cra 50 # 30-12')).join('\n');
+    expect(corrected).toContain('Cra 50 # 30-12');
+    await h.say(pn, waId, '3001234998');
+    const orders = Object.values((await h.read<Record<string, any>>('tenants/rest14/pedidos')) ?? {}).filter((o) => o.cliente === waId);
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({ total: 27000, direccion: 'Cra 50 # 30-12' });
+    expect(orders[0].items).toEqual([
+      expect.objectContaining({ nombre: 'Perro caliente', cantidad: 2, nota: 'sin salsa' }),
+      expect.objectContaining({ nombre: 'Coca Cola', cantidad: 1 }),
+    ]);
+  });
+});
+
 describe('a restart in the middle of a conversation', () => {
   it('keeps the cart and the step: the session lives in the database', async () => {
     const first = await startHarness();

@@ -62,10 +62,16 @@ const ADDS: Case[] = [
   ['diez aguas', [['Agua', 10]]],
   ['50 hamburguesas', [['Hamburguesa', 50]]],
   ['quiero 2 hamburguesas más 1 agua por favor', [['Hamburguesa', 2], ['Agua', 1]]],
+  // "con queso" is no item here: it is the line's note (#14).
+  ['2 hamburguesas con queso', [['Hamburguesa', 2]]],
+  // "coca" is how people write Coca Cola; the plain item wins over its variant (#14).
+  ['un arroz con pollo y una coca', [['Arroz con pollo', 1], ['Coca Cola', 1]]],
+  ['coca', [['Coca Cola', 1]]],
+  ['2 cocas', [['Coca Cola', 2]]],
+  // A quantity after the name is that line's quantity (#14).
+  ['hamburguesa 2', [['Hamburguesa', 2]]],
   // Clear parts are added; the unclear part is reported, never dropped or guessed.
-  ['2 hamburguesas con queso', [['Hamburguesa', 2]], ['unknown_item']],
   ['quiero 2 hamburguesas y una pizza', [['Hamburguesa', 2]], ['unknown_item']],
-  ['un arroz con pollo y una coca', [['Arroz con pollo', 1]], ['ambiguous']],
 ];
 
 const ADDS_NOTHING: Case[] = [
@@ -86,13 +92,11 @@ const ADDS_NOTHING: Case[] = [
   ['1.000.000 hamburguesas', [], ['quantity_out_of_range']],
   ['0 hamburguesas', [], ['quantity_out_of_range']],
   ['51 cocacolas', [], ['quantity_out_of_range']],
-  ['coca', [], ['ambiguous']],
-  ['2 cocas', [], ['ambiguous']],
   ['una malteada', [], ['unavailable']],
   ['15', [], ['unknown_number']],
   ['1 5', [], ['unclear_numbers']],
   ['dos', [], ['unclear_numbers']],
-  ['hamburguesa 2', [], ['unknown_item']],
+  ['-5 hamburguesas', [], ['quantity_out_of_range']],
   ['2 pizzas', [], ['unknown_item']],
 ];
 
@@ -126,17 +130,19 @@ describe('parseOrderText', () => {
     expect(line?.item.itemId).toBe('item-1');
   });
 
-  it('asks instead of guessing when a name is the start of several items ("coca")', () => {
-    const [problem] = parseOrderText('coca', MENU).problems;
+  it('asks instead of guessing when a name fits several items equally ("perro")', () => {
+    const [problem] = parseOrderText('perro', [...MENU, item('13', 'Perro americano', 13000)]).problems;
     expect(problem?.kind).toBe('ambiguous');
     if (problem?.kind !== 'ambiguous') throw new Error('expected ambiguity');
-    expect(problem.candidates.map((candidate) => candidate.nombre)).toEqual(['Coca Cola', 'Coca Cola Zero']);
+    expect(problem.candidates.map((candidate) => candidate.nombre)).toEqual(['Perro caliente', 'Perro americano']);
   });
 
   it('suggests close available items for a name it cannot place', () => {
     const [problem] = parseOrderText('hamburguesa grande', MENU).problems;
     if (problem?.kind !== 'unknown_item') throw new Error('expected unknown_item');
-    expect(problem.suggestions.map((suggestion) => suggestion.nombre)).toEqual(expect.arrayContaining(['Hamburguesa', 'Hamburguesa doble']));
+    // The words that fit an item come first and alone: "¿Quisiste decir Hamburguesa?" (#14).
+    expect(problem.suggestions.map((suggestion) => suggestion.nombre)).toEqual(['Hamburguesa']);
+
   });
 
   it('never suggests an unavailable item', () => {

@@ -493,7 +493,9 @@ describe('step: menu', () => {
     const text = result.replies[0]?.body ?? '';
     expect(text).toMatch(/\*Platos\*\n\*1\.\* Hamburguesa — \$15\.000\n\*2\.\* Hamburguesa doble — \$22\.000/);
     expect(text).toMatch(/\*Otros\*\n\*5\.\* Agua — \$2\.500/);
-    expect(text).toContain('Escribe el número o el nombre, p. ej. *2 x 1* o *Quiero 2 hamburguesas y 1 coca cola*');
+    // "*2 x 1*" read as a 2-for-1 offer (#14): the example names products instead.
+    expect(text).toContain('Escribe lo que quieres, p. ej. *2 hamburguesas y 1 coca cola*, o el número del producto');
+    expect(text).not.toContain('2 x 1');
     expect(text).not.toContain('Malteada');
   });
 
@@ -511,12 +513,28 @@ describe('step: menu', () => {
     expect(chat.session?.carrito).toEqual([{ itemId: 'item-2', numero: '2', nombre: 'Hamburguesa doble', precio: 22000, cantidad: 2 }]);
   });
 
-  it('sends text only when more than 10 items are available, split to fit WhatsApp', () => {
+  it('offers a category list when more than 10 items are available, then that category\'s items page by page (#14)', () => {
     const big = Array.from({ length: 120 }, (_, i) => item(String(i + 1), `Plato especial de la casa número ${i + 1} con acompañamientos`, 10000 + i, `Categoría ${i % 7}`));
-    const result = new Chat({ menu: big }).say('menu');
-    expect(result.replies.every((reply) => reply.type === 'text')).toBe(true);
+    const chat = new Chat({ menu: big });
+    const result = chat.say('menu');
     expect(result.replies.length).toBeGreaterThan(1);
     expect(allText(result)).toContain('*120.* Plato especial de la casa número 120');
+    const list = result.replies.find((reply) => reply.type === 'list');
+    if (list?.type !== 'list') throw new Error('expected a category list');
+    expect(list.sections.flatMap((section) => section.rows.map((row) => row.title))).toEqual(Array.from({ length: 7 }, (_, i) => `Categoría ${i}`));
+    // Category 0 has 18 items: 9 per page plus "Ver más…".
+    const first = chat.tap('cat:Categoría 0', 'Categoría 0');
+    const page = first.replies[0];
+    if (page?.type !== 'list') throw new Error('expected the category items');
+    const rows = page.sections.flatMap((section) => section.rows);
+    expect(rows).toHaveLength(10);
+    expect(rows[9]?.title).toBe('Ver más…');
+    const second = chat.tap(rows[9]!.id, 'Ver más…');
+    const more = second.replies[0];
+    if (more?.type !== 'list') throw new Error('expected the second page');
+    expect(more.sections[0]?.rows).toHaveLength(9);
+    chat.tap(rows[0]!.id, rows[0]!.title);
+    expect(chat.session?.carrito).toEqual([expect.objectContaining({ itemId: 'item-1', cantidad: 1 })]);
   });
 
   it('keeps row and section titles inside the limits for long names', () => {
@@ -532,8 +550,17 @@ describe('step: menu', () => {
     expect(allText(result)).toContain('no tenemos productos disponibles');
   });
 
-  it('answers a price question with the menu', () => {
-    expect(allText(new Chat().say('¿cuánto cuesta la hamburguesa?'))).toContain('Hamburguesa — $15.000');
+  it('answers a price question with that item\'s price and offers to add it (#14)', () => {
+    const chat = new Chat();
+    const text = allText(chat.say('¿cuánto cuesta la hamburguesa?'));
+    expect(text).toContain('*Hamburguesa* cuesta $15.000');
+    expect(text).not.toContain('Coca Cola');
+    chat.say('si');
+    expect(chat.session?.carrito).toEqual([expect.objectContaining({ itemId: 'item-1', cantidad: 1 })]);
+  });
+
+  it('answers a price question without an item with the menu', () => {
+    expect(allText(new Chat().say('¿cuánto cuesta?'))).toContain('Hamburguesa — $15.000');
   });
 });
 
@@ -582,26 +609,35 @@ describe('step: cart', () => {
     expect(allText(result)).toContain('carrito quedó vacío');
   });
 
-  it.each([['vaciar'], ['borrar todo']])('"%s" empties the cart', (text) => {
+  it.each([['vaciar'], ['borrar todo']])('"%s" asks first, and "sí" empties the cart (#14)', (text) => {
     const chat = chatAt('ordenando');
-    chat.say(text);
+    expect(allText(chat.say(text))).toContain('¿Vacío tu carrito?');
+    expect(chat.session?.carrito).toHaveLength(2);
+    chat.say('si');
     expect(chat.session).toMatchObject({ paso: 'inicio', carrito: [] });
   });
 
-  it('the Vaciar button empties the cart', () => {
+  it('the Vaciar button asks; "Sí, vaciar" empties, "No, seguir" keeps the cart (#14)', () => {
     const chat = chatAt('ordenando');
+    expect(buttonIds(chat.tap('cart:clear', 'Vaciar'))).toEqual(['cart:clear:yes', 'q:no']);
+    chat.tap('q:no', 'No, seguir');
+    expect(chat.session?.carrito).toHaveLength(2);
     chat.tap('cart:clear', 'Vaciar');
+    chat.tap('cart:clear:yes', 'Sí, vaciar');
     expect(chat.session?.carrito).toEqual([]);
   });
 
   it('adds clear parts and lists the rest', () => {
     const chat = new Chat();
     const result = chat.say('2 hamburguesas, una pizza y coca');
-    expect(chat.session?.carrito).toEqual([{ itemId: 'item-1', numero: '1', nombre: 'Hamburguesa', precio: 15000, cantidad: 2 }]);
+    // "coca" is Coca Cola, the plain item over its Zero variant (#14).
+    expect(chat.session?.carrito).toEqual([
+      { itemId: 'item-1', numero: '1', nombre: 'Hamburguesa', precio: 15000, cantidad: 2 },
+      { itemId: 'item-3', numero: '3', nombre: 'Coca Cola', precio: 3000, cantidad: 1 },
+    ]);
     const text = allText(result);
-    expect(text).toContain('Agregué: 2 x Hamburguesa');
+    expect(text).toContain('Agregué: 2 x Hamburguesa, 1 x Coca Cola');
     expect(text).toContain('No encontré *pizza*');
-    expect(text).toContain('*coca* puede ser *3.* Coca Cola o *4.* Coca Cola Zero');
   });
 
   it('refuses an unavailable item', () => {
@@ -666,7 +702,7 @@ describe('step: confirming', () => {
     const result = chat.say('confirmar');
     expect(chat.paso).toBe('inicio');
     expect(allText(result)).toContain('Tu carrito está vacío');
-    expect(allText(result)).toContain('*2 x 1*');
+    expect(allText(result)).toContain('*2 hamburguesas y 1 coca cola*');
   });
 
   it('re-checks the cart against the menu before asking the address', () => {
@@ -775,7 +811,7 @@ describe('step: phone', () => {
 
 describe('step: help, cancel and the unexpected', () => {
   const STEPS: Array<[Session['paso'], RegExp]> = [
-    ['inicio', /menu[\s\S]*2 x 1[\s\S]*quitar/],
+    ['inicio', /menu[\s\S]*2 del 1[\s\S]*quitar/],
     ['ordenando', /carrito[\s\S]*confirmar[\s\S]*cancelar/],
     ['direccion', /dirección de entrega[\s\S]*ubicación/],
     ['telefono', /número de contacto[\s\S]*300 123 4567[\s\S]*Usar este número/],
