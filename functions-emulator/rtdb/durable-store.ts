@@ -122,6 +122,9 @@ async function openLocked(options: DurableStoreOptions, directory: string, baseN
   }
   for (const d of damaged) onNotice?.(`The write log has a damaged record in ${d}; it was skipped and the records after it applied.`);
 
+  // A generation left empty by a clean stop holds nothing: removed rather than replayed forever.
+  if (logBytes === 0) for (const g of generations) await unlink(join(directory, logFileName(baseName, g)));
+
   let compaction: Promise<void> | null = null;
   let threshold = Math.max(options.compactAfterBytes ?? 64 * 2 ** 20, snapshotBytes);
   let currentRoot: (() => Json) | null = null;
