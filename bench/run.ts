@@ -6,7 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { initializeApp, deleteApp } from 'firebase-admin/app';
 import { getDatabase } from 'firebase-admin/database';
@@ -305,6 +307,85 @@ async function main(): Promise<void> {
 
   server.child.kill('SIGTERM');
   agent.destroy();
+
+  // 7. Embedded database writes: durable (fsync'd log, group commit) vs in memory only.
+  {
+    const sizes = [0, scaled(10_000), scaled(50_000)];
+    const writes = scaled(1000);
+    const dir = mkdtempSync(join(tmpdir(), 'bench-db-'));
+    const durable = await startEmbeddedDatabase({ port: 0, dataFile: join(dir, 'database.json') });
+    const memory = await startEmbeddedDatabase({ port: 0 });
+    const targets = [
+      { name: 'durable', db: durable, app: initializeApp({ projectId: 'bench', databaseURL: durable.url('bench') }, 'bench-durable') },
+      { name: 'memory', db: memory, app: initializeApp({ projectId: 'bench', databaseURL: memory.url('bench') }, 'bench-memory') },
+    ];
+    const order = (i: number) => ({
+      numero: String(i),
+      estado: 'pagado',
+      total: 33000,
+      cliente: '573009999999',
+      direccion: 'Calle 80 #12-34',
+      fechaCreacion: 1_700_000_000_000 + i,
+      items: { a: { numero: '1', nombre: 'Hamburguesa', precio: 15000, cantidad: 2 }, b: { numero: '2', nombre: 'Coca Cola', precio: 3000, cantidad: 1 } },
+    });
+    // Warm-up (connections, JIT), not measured.
+    for (const t of targets) await pool(Array.from({ length: 200 }, (_, i) => i), 16, async (i) => getDatabase(t.app).ref(`warmup/w${i}`).set(order(i)));
+    const rows: string[] = [];
+    let seeded = 0;
+    for (const size of sizes) {
+      for (const t of targets) {
+        const client = getDatabase(t.app);
+        for (let i = seeded; i < size; i += 5000) {
+          const update: Record<string, unknown> = {};
+          for (let j = i; j < Math.min(size, i + 5000); j++) update[`tenants/bench/pedidos/seed${j}`] = order(j);
+          await client.ref().update(update);
+        }
+        const latencies: number[] = [];
+        const t0 = performance.now();
+        await pool(Array.from({ length: writes }, (_, i) => i), 16, async (i) => {
+          const s = performance.now();
+          if (i % 2 === 0) await client.ref(`tenants/bench/pedidos/w${size}_${i}`).set(order(i));
+          else await client.ref().update({ [`tenants/bench/pedidos/seed${i % Math.max(1, size)}/estado`]: 'entregado', 'tenants/bench/stats/pedidos': { '.sv': { increment: 1 } } });
+          latencies.push(performance.now() - s);
+        });
+        const seconds = (performance.now() - t0) / 1000;
+        // One write at a time: the latency of a lone write, fsync included.
+        const single: number[] = [];
+        for (let i = 0; i < 50; i++) {
+          const s = performance.now();
+          await client.ref(`tenants/bench/pedidos/one${size}_${i}`).set(order(i));
+          single.push(performance.now() - s);
+        }
+        latencies.sort((a, b) => a - b);
+        single.sort((a, b) => a - b);
+        figures[`dbWrites_${t.name}_${size}`] = { orders: size, writes, concurrency: 16, perSecond: round(writes / seconds), p50ms: round(percentile(latencies, 50)), p99ms: round(percentile(latencies, 99)), loneWriteP50ms: round(percentile(single, 50)) };
+      }
+      seeded = size;
+      // What the old persistence did about once a second while writes came in: serialize and write the whole tree.
+      const s = performance.now();
+      writeFileSync(join(dir, 'old-format.json'), JSON.stringify(durable.server.data()));
+      const oldSaveMs = round(performance.now() - s);
+      const c = performance.now();
+      await durable.compact();
+      const compactMs = round(performance.now() - c);
+      const d = figures[`dbWrites_durable_${size}`]!;
+      const m = figures[`dbWrites_memory_${size}`]!;
+      Object.assign(d, { oldFullSaveMs: oldSaveMs, snapshotMs: compactMs });
+      rows.push(`${size} orders: durable ${d.perSecond}/s p50 ${d.p50ms} ms p99 ${d.p99ms} ms lone ${d.loneWriteP50ms} ms | memory ${m.perSecond}/s p50 ${m.p50ms} ms p99 ${m.p99ms} ms lone ${m.loneWriteP50ms} ms | old full save ${oldSaveMs} ms, background snapshot ${compactMs} ms`);
+    }
+    await Promise.all(targets.map((t) => deleteApp(t.app)));
+    await memory.close();
+    const c = performance.now();
+    await durable.close();
+    const closeMs = performance.now() - c;
+    const r = performance.now();
+    const reopened = await startEmbeddedDatabase({ port: 0, dataFile: join(dir, 'database.json') });
+    figures.dbStart = { orders: sizes.at(-1)!, startMs: round(performance.now() - r), closeMs: round(closeMs) };
+    await reopened.close();
+    rmSync(dir, { recursive: true, force: true });
+    log(`7. Embedded DB writes (${writes} sets/updates, 16 at a time):\n     ${rows.join('\n     ')}\n     start with ${sizes.at(-1)} orders: ${figures.dbStart.startMs} ms`);
+  }
+
   await Promise.all(apps.map((a) => deleteApp(a)));
   await graph.close();
   await wompi.close();

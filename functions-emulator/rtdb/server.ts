@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   applyQuery,
+  emptyObject,
   getAt,
   hashNode,
   isFilteringQuery,
@@ -20,16 +21,32 @@ import {
  * A Realtime Database server that speaks the client wire protocol (v5) over WebSocket, so the
  * unmodified `firebase-admin` SDK talks to it exactly as it talks to Firebase or the official
  * emulator: listens (with queries), unlistens, gets, sets, merges, transactions (hash checks),
- * server values (timestamp, increment) and onDisconnect. It keeps the whole tree in memory.
- * Security rules are not evaluated here: the server is the only writer and uses admin
+ * server values (timestamp, increment) and onDisconnect. It keeps the whole tree in memory;
+ * with a journal, every write is recorded there and nothing that depends on it (its
+ * acknowledgement, what listeners receive, later reads) leaves the server before the journal
+ * says it is durable. Security rules are not evaluated here: the server is the only writer and uses admin
  * credentials; rules are tested separately.
  */
 export interface RtdbServerOptions {
   port?: number;
   host?: string;
   initialData?: Json;
-  /** Called after every write; used to schedule persistence. */
-  onWrite?: () => void;
+  /** Where writes are made durable; none keeps them in memory only. */
+  journal?: WriteJournal;
+}
+
+/** One write as stored: the value (server values resolved, normalized) now at each path. */
+export type WriteChanges = ReadonlyArray<readonly [segments: string[], value: Json]>;
+
+export interface WriteJournal {
+  /** Records a write already applied to the tree; returns its sequence number (1, 2, …). */
+  append(changes: WriteChanges): number;
+  /** The highest sequence number known to be durable. */
+  readonly durableSeq: number;
+  /** `listener(seq)` runs each time the writes up to `seq` become durable. */
+  onDurable(listener: (seq: number) => void): void;
+  /** Resolves once every write appended so far is durable. */
+  flush(): Promise<void>;
 }
 
 interface Listen {
@@ -58,7 +75,13 @@ export class RtdbServer {
   private readonly clients = new Set<Client>();
   private readonly http: Server;
   private readonly wss: WebSocketServer;
-  private readonly onWrite?: () => void;
+  private readonly journal?: WriteJournal;
+  /** Sequence number of the last write applied to the tree (journal only). */
+  private appliedSeq = 0;
+  /** Messages waiting for the writes they depend on to be durable, in sending order. */
+  private held: Array<{ client: Client; text: string; seq: number }> = [];
+  private heldStart = 0;
+  private closing = false;
   /** Requests served, by protocol action ('q' listen, 'g' get, 'p' set, 'm' merge…), and bytes sent: for benchmarks and cost tests. */
   readonly stats = { requests: {} as Record<string, number>, bytesSent: 0 };
   /** When an array, every counted request is also recorded with its path (see `resetStats`). */
@@ -66,7 +89,11 @@ export class RtdbServer {
 
   constructor(private readonly options: RtdbServerOptions = {}) {
     this.root = normalize(options.initialData ?? null);
-    this.onWrite = options.onWrite;
+    this.journal = options.journal;
+    if (this.journal) {
+      this.appliedSeq = this.journal.durableSeq;
+      this.journal.onDurable((seq) => this.release(seq));
+    }
     this.http = createServer((req, res) => this.handleRest(req, res));
     this.wss = new WebSocketServer({ server: this.http });
     // The HTTP server's errors (EADDRINUSE…) reach listen()'s promise; the WebSocket server
@@ -116,12 +143,35 @@ export class RtdbServer {
     for (const c of this.clients) c.ws.terminate();
   }
 
-  close(): Promise<void> {
+  /**
+   * Stops accepting connections and requests, makes every applied write durable, delivers
+   * the acknowledgements and events waiting for it, then closes the connections (a client
+   * whose write was applied always gets its acknowledgement, so it never sends it again).
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    const stopped = Promise.all([
+      new Promise<void>((resolve) => this.wss.close(() => resolve())),
+      new Promise<void>((resolve) => this.http.close(() => resolve())),
+    ]);
+    this.http.closeIdleConnections?.();
+    await this.journal?.flush();
+    await Promise.all([...this.clients].map((c) => closeGracefully(c.ws)));
+    // onDisconnect writes of the closed connections.
+    await this.journal?.flush();
+    this.http.closeAllConnections?.();
+    await stopped;
+  }
+
+  /** Drops every connection without delivering what waits (the journal failed: nothing more can be acknowledged). */
+  abort(): void {
+    this.closing = true;
+    this.held = [];
+    this.heldStart = 0;
     for (const c of this.clients) c.ws.terminate();
-    return new Promise((resolve) => {
-      this.wss.close(() => this.http.close(() => resolve()));
-      this.http.closeAllConnections?.();
-    });
+    this.wss.close();
+    this.http.close();
+    this.http.closeAllConnections?.();
   }
 
   // ---- REST (read-only): `curl http://127.0.0.1:9000/tenants/demo/pedidos.json` ----
@@ -170,6 +220,9 @@ export class RtdbServer {
       return;
     }
     if (message.t !== 'd' || !message.d || typeof message.d.a !== 'string') return;
+    // While closing, requests are left unanswered and unapplied: the client sends them again
+    // to the next server, so each is applied once.
+    if (this.closing) return;
     const request = message.d;
     this.stats.requests[request.a] = (this.stats.requests[request.a] ?? 0) + 1;
     this.trace?.push({ action: request.a, path: typeof request.b?.p === 'string' ? request.b.p : '' });
@@ -248,8 +301,9 @@ export class RtdbServer {
   /** Sets `data` at `segments`, resolving server values, then tells listeners. */
   private write(segments: string[], data: unknown): void {
     const resolved = resolveServerValues(data, Date.now(), (rel) => getAt(this.root, [...segments, ...rel]));
-    this.root = setAt(this.root, segments, normalize(resolved));
-    this.onWrite?.();
+    const value = normalize(resolved);
+    this.root = setAt(this.root, segments, value);
+    if (this.journal) this.appliedSeq = this.journal.append([[segments, value]]);
     this.broadcast(segments, [segments]);
   }
 
@@ -262,7 +316,7 @@ export class RtdbServer {
       return { target, value: normalize(resolveServerValues(value, now, (r) => getAt(this.root, [...target, ...r]))) };
     });
     for (const c of changes) this.root = setAt(this.root, c.target, c.value);
-    this.onWrite?.();
+    if (this.journal) this.appliedSeq = this.journal.append(changes.map((c) => [c.target, c.value] as const));
     this.broadcast(segments, changes.map((c) => c.target));
   }
 
@@ -280,7 +334,7 @@ export class RtdbServer {
         if (changed.length === 1 && changed[0] === base) {
           this.pushData(client, base, getAt(this.root, base));
         } else {
-          const d: Record<string, Json> = {};
+          const d = emptyObject();
           for (const c of changed) d[c.slice(base.length).join('/')] = getAt(this.root, c);
           this.send(client, { t: 'd', d: { a: 'm', b: { p: '/' + base.join('/'), d } } });
         }
@@ -332,10 +386,37 @@ export class RtdbServer {
     this.send(client, { t: 'd', d: { r: requestId, b: { s: status, d: data } } });
   }
 
+  /**
+   * Sends now, or, when writes are applied but not yet durable, once they are: an
+   * acknowledgement, an event or a read never reveals a write that a crash could still undo.
+   */
   private send(client: Client, message: unknown): void {
     if (client.ws.readyState !== client.ws.OPEN) return;
     const text = JSON.stringify(message);
     this.stats.bytesSent += text.length;
+    if (this.journal && (this.held.length > this.heldStart || this.appliedSeq > this.journal.durableSeq)) {
+      this.held.push({ client, text, seq: this.appliedSeq });
+      return;
+    }
+    this.transmit(client, text);
+  }
+
+  private release(durableSeq: number): void {
+    while (this.heldStart < this.held.length && this.held[this.heldStart]!.seq <= durableSeq) {
+      const { client, text } = this.held[this.heldStart++]!;
+      this.transmit(client, text);
+    }
+    if (this.heldStart === this.held.length) {
+      this.held = [];
+      this.heldStart = 0;
+    } else if (this.heldStart > 1024 && this.heldStart * 2 > this.held.length) {
+      this.held = this.held.slice(this.heldStart);
+      this.heldStart = 0;
+    }
+  }
+
+  private transmit(client: Client, text: string): void {
+    if (client.ws.readyState !== client.ws.OPEN) return;
     if (text.length <= MAX_FRAME_CHARS) {
       client.ws.send(text);
       return;
@@ -358,6 +439,19 @@ function toClientJson(value: Json): unknown {
     return arr;
   }
   return Object.fromEntries(keys.map((k) => [k, toClientJson(value[k] ?? null)]));
+}
+
+/** Closes after everything queued on the socket is sent; cut off if the peer does not answer. */
+function closeGracefully(ws: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    if (ws.readyState === ws.CLOSED) return resolve();
+    const timer = setTimeout(() => ws.terminate(), 2000);
+    ws.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    ws.close(1001, 'server closing');
+  });
 }
 
 function isPrefix(prefix: string[], path: string[]): boolean {

@@ -9,6 +9,23 @@ import { createHash } from 'node:crypto';
 export type Json = null | boolean | number | string | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
+/**
+ * Every object of the tree, and every object built from client data, inherits nothing, so
+ * keys such as `constructor`, `__proto__` or `toString` are ordinary keys (#12). Its prototype
+ * is an empty, frozen object without a prototype: unlike `Object.create(null)` objects, which
+ * V8 keeps in slow dictionary mode, these get fast hidden classes.
+ */
+const TreeNode = function TreeNode() {} as unknown as new () => JsonObject;
+TreeNode.prototype = Object.freeze(Object.create(null));
+
+export function emptyObject(): JsonObject {
+  return new TreeNode();
+}
+
+function own(node: JsonObject, key: string): Json | undefined {
+  return Object.prototype.hasOwnProperty.call(node, key) ? node[key] : undefined;
+}
+
 export function splitPath(path: string): string[] {
   return path.split('/').filter((s) => s.length > 0);
 }
@@ -21,7 +38,7 @@ export function isObject(value: unknown): value is JsonObject {
 export function normalize(value: unknown): Json {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) {
-    const out: JsonObject = {};
+    const out = emptyObject();
     value.forEach((v, i) => {
       const n = normalize(v);
       if (n !== null) out[String(i)] = n;
@@ -30,8 +47,8 @@ export function normalize(value: unknown): Json {
   }
   if (typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    if ('.value' in obj) return normalize(obj['.value']);
-    const out: JsonObject = {};
+    if (Object.prototype.hasOwnProperty.call(obj, '.value')) return normalize(obj['.value']);
+    const out = emptyObject();
     for (const [k, v] of Object.entries(obj)) {
       if (k === '.priority') continue;
       const n = normalize(v);
@@ -47,7 +64,7 @@ export function getAt(root: Json, segments: readonly string[]): Json {
   let node: Json = root;
   for (const s of segments) {
     if (!isObject(node)) return null;
-    node = node[s] ?? null;
+    node = own(node, s) ?? null;
   }
   return node;
 }
@@ -56,10 +73,10 @@ export function getAt(root: Json, segments: readonly string[]): Json {
 export function setAt(root: Json, segments: readonly string[], value: Json): Json {
   if (segments.length === 0) return value;
   const [head, ...rest] = segments as [string, ...string[]];
-  const base: JsonObject = isObject(root) ? root : {};
-  const child = setAt(base[head] ?? null, rest, value);
+  const base: JsonObject = isObject(root) ? root : emptyObject();
+  const child = setAt(own(base, head) ?? null, rest, value);
   if (child === null) {
-    if (!(head in base)) return isObject(root) ? root : null;
+    if (own(base, head) === undefined) return isObject(root) ? root : null;
     delete base[head];
     return Object.keys(base).length ? base : null;
   }
@@ -101,7 +118,7 @@ export function hashNode(value: Json): string {
   let text = '';
   if (isObject(value)) {
     for (const key of Object.keys(value).sort(nameCompare)) {
-      const childHash = hashNode(value[key] ?? null);
+      const childHash = hashNode(own(value, key) ?? null);
       if (childHash !== '') text += `:${key}:${childHash}`;
     }
     if (text === '') return '';
@@ -117,16 +134,17 @@ export function hashNode(value: Json): string {
  */
 export function resolveServerValues(value: unknown, now: number, existing: (relative: string[]) => Json, relative: string[] = []): unknown {
   if (isObject(value)) {
-    const sv = (value as Record<string, unknown>)['.sv'];
+    const sv = own(value, '.sv');
     if (sv !== undefined) {
       if (sv === 'timestamp') return now;
-      if (isObject(sv) && typeof sv.increment === 'number') {
+      const increment = isObject(sv) ? own(sv, 'increment') : undefined;
+      if (typeof increment === 'number') {
         const current = existing(relative);
-        return typeof current === 'number' ? current + sv.increment : sv.increment;
+        return typeof current === 'number' ? current + increment : increment;
       }
       return null;
     }
-    const out: Record<string, unknown> = {};
+    const out = emptyObject() as Record<string, unknown>;
     for (const [k, v] of Object.entries(value)) out[k] = resolveServerValues(v, now, existing, [...relative, k]);
     return out;
   }
@@ -181,7 +199,7 @@ export function applyQuery(node: Json, q: QuerySpec): Json {
   };
   const cmp = (av: Json, ak: string, bv: Json, bk: string) => valueCompare(av, bv) || nameCompare(ak, bk);
   let entries = Object.keys(node)
-    .map((k) => ({ k, v: indexValue(k, node[k] ?? null) }))
+    .map((k) => ({ k, v: indexValue(k, own(node, k) ?? null) }))
     .sort((a, b) => cmp(a.v, a.k, b.v, b.k));
   if (q.sp !== undefined) {
     const sp = index === '.key' ? String(q.sp) : q.sp;
@@ -196,7 +214,7 @@ export function applyQuery(node: Json, q: QuerySpec): Json {
   if (q.l !== undefined) {
     entries = q.vf === 'r' ? entries.slice(Math.max(0, entries.length - q.l)) : entries.slice(0, q.l);
   }
-  const out: JsonObject = {};
-  for (const e of entries) out[e.k] = node[e.k] ?? null;
+  const out = emptyObject();
+  for (const e of entries) out[e.k] = own(node, e.k) ?? null;
   return Object.keys(out).length ? out : null;
 }
