@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { GATEWAY_IDS } from '../server/payments/adapters';
 import { connectDatabase } from '../server/db/firebase';
 import { ensureDemoSecrets, ensureDemoTenant, type TDemoSecrets } from '../server/demo/demo-setup';
 import { SecretsKey } from '../server/tenants/secrets-crypto';
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
         '',
         `Functions: api at ${api}`,
         `  WhatsApp webhook: ${api}/api/webhooks/whatsapp`,
-        `  payment webhooks: ${api}/api/webhooks/payment/{wompi|bold|payu|sandbox}`,
+        `  payment webhooks: ${api}/api/webhooks/payment/{${GATEWAY_IDS.join('|')}}`,
         `  reconcile: scheduled every 2 minutes once deployed; the emulator skips it (it needs the Pub/Sub emulator)`,
         `  database: ${official ? 'official RTDB emulator' : 'embedded RTDB'} at ${databaseHost}, namespace ${PROJECT_ID}${embedded ? `, data in ${join(dataDir, 'database.json')}` : ''}`,
         `  auth emulator: 127.0.0.1:${AUTH_PORT}`,

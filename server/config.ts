@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GATEWAY_ENDPOINT_VARIABLES } from './payments/adapters';
 
 /** Graph API version the client is pinned to (reference/whatsapp-cloud-api.md §5.9). */
 export const GRAPH_API_VERSION = 'v25.0';
@@ -48,13 +49,6 @@ export const ZConfigSchema = z
     WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
     /** Graph API base including the pinned version. */
     WHATSAPP_GRAPH_URL: z.url().default(`https://graph.facebook.com/${GRAPH_API_VERSION}`),
-    /** Overrides for gateway API hosts (tests point them at local servers). */
-    WOMPI_API_URL: optionalUrl,
-    BOLD_API_URL: optionalUrl,
-    PAYU_API_URL: optionalUrl,
-    /** Overrides for hosted checkout URLs (tests). */
-    WOMPI_CHECKOUT_URL: optionalUrl,
-    PAYU_CHECKOUT_URL: optionalUrl,
     /** 32 bytes, base64: encrypts tenant credentials at rest (AES-256-GCM). */
     SECRETS_KEY: z
       .string()
@@ -119,6 +113,12 @@ export const ZConfigSchema = z
 
 export type TRawConfig = z.infer<typeof ZConfigSchema>;
 
+/**
+ * Overrides for gateway API and checkout hosts (tests point them at local servers), one optional
+ * URL per variable each adapter declares (`endpointVariables`), e.g. `<GATEWAY>_API_URL`.
+ */
+export const ZGatewayUrlsSchema = z.object(Object.fromEntries(GATEWAY_ENDPOINT_VARIABLES.map((name) => [name, optionalUrl])));
+
 export interface DatabaseTarget {
   /** embedded: start the bundled RTDB server; emulator: an RTDB emulator at host:port; firebase: a real database. */
   kind: 'embedded' | 'emulator' | 'firebase';
@@ -130,6 +130,8 @@ export interface DatabaseTarget {
 export interface Config extends Omit<TRawConfig, 'DEMO_MODE'> {
   database: DatabaseTarget;
   demoMode: boolean;
+  /** Gateway endpoint overrides by variable name (`ZGatewayUrlsSchema`); unset → the adapter's defaults. */
+  gatewayUrls: Readonly<Record<string, string | undefined>>;
   /** True when WHATSAPP_GRAPH_URL was set (demo mode otherwise sends to its own capture). */
   graphUrlExplicit: boolean;
 }
@@ -149,8 +151,10 @@ export class ConfigError extends Error {
 /** Parses the environment once; reports every problem together. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = ZConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  const gatewayUrls = ZGatewayUrlsSchema.safeParse(env);
+  if (!parsed.success || !gatewayUrls.success) {
+    const issues = [...(parsed.error?.issues ?? []), ...(gatewayUrls.error?.issues ?? [])];
+    throw new ConfigError(issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
   }
   const raw = parsed.data;
   const database: DatabaseTarget = raw.FIREBASE_DATABASE_URL
@@ -163,5 +167,5 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         }
       : { kind: 'embedded' };
   const { DEMO_MODE, ...rest } = raw;
-  return { ...rest, database, demoMode: DEMO_MODE ?? database.kind === 'embedded', graphUrlExplicit: Boolean(env.WHATSAPP_GRAPH_URL?.trim()) };
+  return { ...rest, gatewayUrls: gatewayUrls.data, database, demoMode: DEMO_MODE ?? database.kind === 'embedded', graphUrlExplicit: Boolean(env.WHATSAPP_GRAPH_URL?.trim()) };
 }

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, resolveGraphBaseUrl, type Config } from './con
 import { ensureDemoSecrets, ensureDemoTenant, DEMO_DISPLAY_NUMBER } from './demo/demo-setup';
 import { connectDatabase } from './db/firebase';
 import { createLogger } from './observability/logger';
+import { GATEWAY_SIGNATURE_HEADERS } from './payments/adapters';
 import { createRuntime } from './runtime';
 import { SecretsKey } from './tenants/secrets-crypto';
 
@@ -20,7 +21,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL, pretty: process.stdout.isTTY && config.NODE_ENV !== 'production' });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    pretty: process.stdout.isTTY && config.NODE_ENV !== 'production',
+    secretHeaders: GATEWAY_SIGNATURE_HEADERS,
+  });
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.database.url;

@@ -23,7 +23,7 @@ import { removeIdleSessions } from './reconciler/jobs/sessions-cleanup';
 import { Reconciler } from './reconciler/reconciler';
 import { retryPendingInbox } from './reconciler/jobs/inbox-retry';
 import { payPagesRouter } from './web/pay-pages';
-import { sandboxCheckoutRouter } from './web/sandbox-checkout';
+import { demoCheckoutRouter } from './web/demo-checkout';
 import { SecretsKey } from './tenants/secrets-crypto';
 import { LiveCache } from './db/live-cache';
 import { RecentlyDone } from './orders/recently-done';
@@ -133,7 +133,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
         paymentWebhookHandler({ confirm: confirmDeps, outbox: outboxDeps, gateways, logger, background }),
       );
       app.use(payPagesRouter({ db, tenants, gateways, logger, publicBaseUrl, paymentExpireAfterMs: config.PAYMENT_EXPIRE_AFTER_MS, chatLink: config.demoMode ? simulatorChatLink : undefined }));
-      app.use(sandboxCheckoutRouter({ db, tenants, gateways, logger, selfBaseUrl: () => selfBaseUrl }));
+      app.use(demoCheckoutRouter({ db, tenants, gateways, logger, selfBaseUrl: () => selfBaseUrl }));
       if (graphCapture) app.use('/demo', graphCapture.router());
       app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier }));
       app.use(kitchenPageRouter(signInConfigFrom(config)), adminPageRouter(signInConfigFrom(config)));

@@ -7,6 +7,7 @@ import { ZPaymentRecordSchema } from '../db/records';
 import { confirmPayment, ensurePaidOrder, orderKeyForPayment, type ConfirmPaymentDeps } from '../orders/confirm-payment';
 import { deliverMessages, type OutboxDeps } from '../orders/outbox';
 import { createLogger } from '../observability/logger';
+import { GATEWAY_SIGNATURE_HEADERS } from '../payments/adapters';
 import { GatewayManager, gatewayUrlsFromConfig } from '../payments/gateway-manager';
 import { SecretsKey } from '../tenants/secrets-crypto';
 import { TenantStore } from '../tenants/tenant-store';
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<void> {
   const env = loadCliEnv();
   const key = env.config.SECRETS_KEY ?? env.demoSecrets?.SECRETS_KEY;
   if (!key) die('SECRETS_KEY is not set');
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: process.stdout.isTTY });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: process.stdout.isTTY, secretHeaders: GATEWAY_SIGNATURE_HEADERS });
   const connection = connectDatabase({ url: env.databaseUrl, projectId: env.config.FIREBASE_PROJECT_ID, name: 'payment-cli' });
   const db = connection.db;
   const live = new LiveCache(db);

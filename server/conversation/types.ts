@@ -3,6 +3,8 @@
  * Persisted names (Spanish) follow the seeds; code names are English.
  */
 
+import type { GatewayId } from '../payments/gateway';
+
 /** One inbound customer message, already reduced to what the conversation understands. */
 export type InboundInput =
   | { kind: 'text'; text: string }
@@ -24,7 +26,7 @@ export interface MenuItem {
 
 /** A payment method offered to the customer, in the order it is listed. */
 export interface PaymentMethodOption {
-  id: 'wompi' | 'bold' | 'payu' | 'sandbox' | 'efectivo';
+  id: GatewayId | 'efectivo';
   /** Customer-facing name, e.g. "Wompi (Tarjeta, Nequi, PSE)" or "Efectivo contra entrega". */
   label: string;
 }
@@ -140,7 +142,7 @@ export type Effect =
    */
   | { kind: 'create_order'; draft: OrderDraft; pago: 'sin_pago' | 'contraentrega'; reemplaza?: string }
   /** Write the pending payment record for `gateway` and send its link. */
-  | { kind: 'create_payment'; draft: OrderDraft; gateway: 'wompi' | 'bold' | 'payu' | 'sandbox'; referencia: string; reemplaza?: string };
+  | { kind: 'create_payment'; draft: OrderDraft; gateway: GatewayId; referencia: string; reemplaza?: string };
 
 /** Everything a turn may depend on besides the session and the input; injected for purity. */
 export interface TurnContext {

@@ -2,11 +2,9 @@ import type { Config } from '../config';
 import type { PaymentMethodOption } from '../conversation/types';
 import { AppError, ErrorCode } from '../errors';
 import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
-import { adapters } from './adapters';
+import { adapters, GATEWAY_IDS } from './adapters';
 import type { GatewayAdapter, GatewayContext, GatewayEndpoints, GatewayEnvironment, GatewayId } from './gateway';
 
-/** The order in which gateways are offered to customers (DESIGN.md "Contracts"). */
-export const GATEWAY_ORDER: readonly GatewayId[] = ['wompi', 'bold', 'payu', 'sandbox'];
 export const CASH_LABEL = 'Efectivo contra entrega';
 
 /**
@@ -16,37 +14,24 @@ export const CASH_LABEL = 'Efectivo contra entrega';
 export function paymentMethodsFor(tenant: TenantConfig): PaymentMethodOption[] {
   if (!tenant.payments.enabled) return [];
   const methods: PaymentMethodOption[] = [];
-  for (const gateway of GATEWAY_ORDER) {
+  for (const gateway of GATEWAY_IDS) {
     if (tenant.payments[gateway]?.enabled) methods.push({ id: gateway, label: adapters[gateway].displayName });
   }
   if (tenant.payments.efectivo) methods.push({ id: 'efectivo', label: CASH_LABEL });
   return methods;
 }
 
-/** Host overrides from config (tests point them at local servers); unset → the adapter's defaults. */
+/** Endpoint overrides from config (tests point them at local servers) and this app's public base URL. */
 export interface GatewayUrlOverrides {
-  wompiApiUrl?: string;
-  wompiCheckoutUrl?: string;
-  boldApiUrl?: string;
-  payuApiUrl?: string;
-  payuCheckoutUrl?: string;
-  /** Base of the sandbox checkout page: `{PUBLIC_BASE_URL}/sandbox/checkout`. */
-  sandboxCheckoutUrl: string;
+  /** By the variable names adapters declare in `endpointVariables`; unset → the adapter's defaults. */
+  variables: Readonly<Record<string, string | undefined>>;
+  /** `PUBLIC_BASE_URL`, for gateways whose pages this app serves. */
+  publicBaseUrl: string;
 }
 
-/** Host overrides as the configuration names them, plus the sandbox checkout served by this app. */
-export function gatewayUrlsFromConfig(
-  config: Pick<Config, 'WOMPI_API_URL' | 'WOMPI_CHECKOUT_URL' | 'BOLD_API_URL' | 'PAYU_API_URL' | 'PAYU_CHECKOUT_URL'>,
-  publicBaseUrl: string,
-): GatewayUrlOverrides {
-  return {
-    wompiApiUrl: config.WOMPI_API_URL,
-    wompiCheckoutUrl: config.WOMPI_CHECKOUT_URL,
-    boldApiUrl: config.BOLD_API_URL,
-    payuApiUrl: config.PAYU_API_URL,
-    payuCheckoutUrl: config.PAYU_CHECKOUT_URL,
-    sandboxCheckoutUrl: `${publicBaseUrl}/sandbox/checkout`,
-  };
+/** Endpoint overrides as the configuration holds them. */
+export function gatewayUrlsFromConfig(config: Pick<Config, 'gatewayUrls'>, publicBaseUrl: string): GatewayUrlOverrides {
+  return { variables: config.gatewayUrls, publicBaseUrl };
 }
 
 /** Builds the context an adapter call needs: the tenant's decrypted credentials, validated, and the endpoints. */
@@ -78,16 +63,12 @@ export class GatewayManager {
   }
 
   endpoints(gateway: GatewayId, environment: GatewayEnvironment): GatewayEndpoints {
-    const defaults = adapters[gateway].defaultEndpoints(environment);
-    switch (gateway) {
-      case 'wompi':
-        return { apiUrl: this.urls.wompiApiUrl ?? defaults.apiUrl, checkoutUrl: this.urls.wompiCheckoutUrl ?? defaults.checkoutUrl };
-      case 'bold':
-        return { apiUrl: this.urls.boldApiUrl ?? defaults.apiUrl, checkoutUrl: defaults.checkoutUrl };
-      case 'payu':
-        return { apiUrl: this.urls.payuApiUrl ?? defaults.apiUrl, checkoutUrl: this.urls.payuCheckoutUrl ?? defaults.checkoutUrl };
-      case 'sandbox':
-        return { apiUrl: '', checkoutUrl: this.urls.sandboxCheckoutUrl };
-    }
+    const adapter = adapters[gateway];
+    const defaults = adapter.defaultEndpoints(environment, this.urls.publicBaseUrl);
+    const override = (variable: string | undefined) => (variable === undefined ? undefined : this.urls.variables[variable]);
+    return {
+      apiUrl: override(adapter.endpointVariables.apiUrl) ?? defaults.apiUrl,
+      checkoutUrl: override(adapter.endpointVariables.checkoutUrl) ?? defaults.checkoutUrl,
+    };
   }
 }

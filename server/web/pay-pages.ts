@@ -7,6 +7,7 @@ import { paths } from '../db/paths';
 import { readPayment } from '../db/read-payment';
 import type { TPaymentRecord } from '../db/records';
 import { orderKeyForPayment } from '../orders/confirm-payment';
+import { GATEWAY_RETURN_PARAMETERS } from '../payments/adapters';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
 import { formatCOP } from '../money';
@@ -37,8 +38,8 @@ export interface StatusPageExtras {
   chatLink?: ChatLink;
 }
 
-/** Query parameters gateways add when they send the payer back (Wompi, PayU, Bold, sandbox). */
-const RETURN_MARKERS = ['id', 'transactionState', 'referenceCode', 'bold-order-id', 'bold-tx-status', 'sandbox', 'vista'];
+/** Query parameters that mark a payer coming back: each gateway's (from the registry), and our own `vista`. */
+const RETURN_MARKERS = [...GATEWAY_RETURN_PARAMETERS, 'vista'];
 
 /** What the payer's status page may know: the state and the order id, nothing private. */
 export interface PaymentStatusView {

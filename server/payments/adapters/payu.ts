@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { ErrorCode, GatewayError, WebhookSignatureError } from '../../errors';
 import { decimalPesosToCents } from '../../money';
 import {
+  GATEWAY_ENVIRONMENTS,
   AMOUNT_UNKNOWN_IN_CENTS,
   type CreatePaymentLinkInput,
   type GatewayAdapter,
@@ -55,7 +56,7 @@ export const PAYU_ALGORITHMS = ['MD5', 'SHA', 'SHA256'] as const;
 export type PayuAlgorithm = (typeof PAYU_ALGORITHMS)[number];
 
 export const ZPayuCredentialsSchema = z.object({
-  environment: z.enum(['sandbox', 'production']),
+  environment: z.enum(GATEWAY_ENVIRONMENTS),
   merchantId: z.string().trim().regex(/^\d+$/, 'PayU merchantId is numeric (e.g. 508029)'),
   accountId: z.string().trim().regex(/^\d+$/, 'PayU accountId is numeric (e.g. 512321 for Colombia)'),
   apiKey: z.string().trim().min(1),
@@ -308,13 +309,28 @@ function pickTransaction(orders: TPayuOrder[]): { order: TPayuOrder; tx: TPayuTr
 // Adapter
 // ---------------------------------------------------------------------------------------------
 
-export const payuAdapter: GatewayAdapter<TPayuCredentials> = {
+export const payuAdapter: GatewayAdapter<TPayuCredentials, 'payu'> = {
   id: 'payu',
+  name: 'PayU',
   displayName: 'PayU (Tarjeta, PSE, Efecty)',
+  ownerListing: 'always',
+  offerOrder: 30,
+  credentialFields: [
+    { key: 'merchantId', label: 'Merchant ID', secret: true },
+    { key: 'accountId', label: 'Account ID', secret: true },
+    { key: 'apiKey', label: 'API key / llave de identidad', secret: true },
+    { key: 'apiLogin', label: 'API login', secret: true },
+    // A setting, not a secret: shown in full.
+    { key: 'algorithm', label: 'Algoritmo de firma (MD5, SHA, SHA256)', secret: false },
+  ],
+  // The confirmation's signature travels in the form body (`sign`), not in a header.
+  signatureHeaders: [],
+  returnQueryParameters: ['transactionState', 'referenceCode'],
+  endpointVariables: { apiUrl: 'PAYU_API_URL', checkoutUrl: 'PAYU_CHECKOUT_URL' },
   credentialsSchema: ZPayuCredentialsSchema,
   capabilities: { statusLookup: true, refunds: false },
 
-  defaultEndpoints(environment: GatewayEnvironment): GatewayEndpoints {
+  defaultEndpoints(environment: GatewayEnvironment, _publicBaseUrl: string): GatewayEndpoints {
     return environment === 'production'
       ? { apiUrl: 'https://api.payulatam.com', checkoutUrl: 'https://checkout.payulatam.com/ppp-web-gateway-payu/' }
       : { apiUrl: 'https://sandbox.api.payulatam.com', checkoutUrl: 'https://sandbox.checkout.payulatam.com/ppp-web-gateway-payu/' };

@@ -27,7 +27,7 @@ const OFFICIAL_MERCHANT_ID = '508029';
 
 function ctx(overrides: Partial<TPayuCredentials> = {}): GatewayContext<TPayuCredentials> {
   const merged = { ...creds, ...overrides };
-  return { creds: merged, endpoints: payuAdapter.defaultEndpoints(merged.environment), now: () => new Date('2025-06-01T12:00:00Z') };
+  return { creds: merged, endpoints: payuAdapter.defaultEndpoints(merged.environment, 'https://pedidos.example'), now: () => new Date('2025-06-01T12:00:00Z') };
 }
 
 /** A confirmation POST with a literal `sign`, as the §3.9 rows give it. */

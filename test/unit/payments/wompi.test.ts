@@ -21,7 +21,7 @@ const creds: TWompiCredentials = {
 
 function ctx(overrides: Partial<TWompiCredentials> = {}): GatewayContext<TWompiCredentials> {
   const merged = { ...creds, ...overrides };
-  return { creds: merged, endpoints: wompiAdapter.defaultEndpoints(merged.environment), now: () => new Date('2025-06-01T12:00:00Z') };
+  return { creds: merged, endpoints: wompiAdapter.defaultEndpoints(merged.environment, 'https://pedidos.example'), now: () => new Date('2025-06-01T12:00:00Z') };
 }
 
 /** The §1.9 event-checksum vector as a full event body, checksum written in literally. */
