@@ -1,6 +1,6 @@
 import 'dotenv/config';
 import { join } from 'node:path';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../functions-emulator/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../embedded-database/embedded-database';
 import { ConfigError, loadConfig, resolveGraphBaseUrl, type Config } from './config';
 import { ensureDemoSecrets, ensureDemoTenant, DEMO_DISPLAY_NUMBER } from './demo/demo-setup';
 import { connectDatabase } from './db/firebase';

@@ -3,7 +3,7 @@ import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { isTenantId } from '../db/paths';
 import { AppError, ErrorCode } from '../errors';
-import type { OutboxDeps } from '../orders/outbox';
+import type { OutboxDeps } from '../messaging/outbox';
 import { GATEWAY_IDS, isGatewayId } from '../payments/adapters';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { SecretsKey } from '../tenants/secrets-crypto';

@@ -5,13 +5,13 @@ import { LiveCache } from '../db/live-cache';
 import { keyFor, paths, tenantOfReference } from '../db/paths';
 import { ZPaymentRecordSchema } from '../db/records';
 import { confirmPayment, ensurePaidOrder, orderKeyForPayment, type ConfirmPaymentDeps } from '../orders/confirm-payment';
-import { deliverMessages, type OutboxDeps } from '../orders/outbox';
+import { deliverMessages, type OutboxDeps } from '../messaging/outbox';
 import { createLogger } from '../observability/logger';
 import { GATEWAY_SIGNATURE_HEADERS } from '../payments/adapters';
 import { GatewayManager, gatewayUrlsFromConfig } from '../payments/gateway-manager';
 import { SecretsKey } from '../tenants/secrets-crypto';
 import { TenantStore } from '../tenants/tenant-store';
-import { GraphClient } from '../whatsapp/graph-client';
+import { GraphClient } from '../messaging/graph-client';
 import { die, loadCliEnv } from './cli-env';
 
 const USAGE = `Usage:

@@ -14,7 +14,7 @@ import type { Metrics } from '../observability/metrics';
 import type { TenantStore } from '../tenants/tenant-store';
 import { advancePayment, type PaymentDecision } from './advance-payment';
 import { createClaimedOrder, createOrderOnce, ORDER_LEASE_MS } from './create-order';
-import { queueMessages, type QueuedMessage } from './outbox';
+import { queueMessages, type QueuedMessage } from '../messaging/outbox';
 import type { RecentlyDone } from './recently-done';
 
 /** Where a result came from; kept in the audit log. */

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { readValue, withTimeout } from '../../db/firebase';
 import { paths, tenantOfReference } from '../../db/paths';
 import { confirmPayment, type ConfirmPaymentDeps } from '../../orders/confirm-payment';
-import { deliverMessages, type OutboxDeps } from '../../orders/outbox';
+import { deliverMessages, type OutboxDeps } from '../../messaging/outbox';
 import type { GatewayResult } from '../../payments/gateway';
 
 const BATCH = 200;

@@ -6,7 +6,7 @@ import { readValue, withTimeout } from '../../db/firebase';
 import { paths } from '../../db/paths';
 import { ZPaymentRecordSchema, type TPaymentRecord } from '../../db/records';
 import { confirmPayment, ensurePaidOrder, type ConfirmPaymentDeps } from '../../orders/confirm-payment';
-import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../../orders/outbox';
+import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../../messaging/outbox';
 import { ZGatewayIdSchema } from '../../payments/adapters';
 import type { GatewayManager } from '../../payments/gateway-manager';
 

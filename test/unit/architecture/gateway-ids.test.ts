@@ -3,7 +3,7 @@ import { GATEWAY_ENDPOINT_VARIABLES, GATEWAY_IDS } from '../../../server/payment
 import { gatewayMentions, sourceFilesOutsideAdapters } from '../../helpers/gateway-mentions';
 
 const ROOT = join(__dirname, '../../..');
-const CODE_DIRS = ['server', 'functions-emulator'];
+const CODE_DIRS = ['server', 'functions', 'embedded-database'];
 
 describe('the adapter registry is the only list of gateways', () => {
   it('finds no gateway id or endpoint variable named in code outside server/payments/adapters/', () => {

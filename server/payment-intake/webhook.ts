@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import type { BackgroundTasks } from '../background';
 import { AppError, ErrorCode, WebhookSignatureError } from '../errors';
 import { confirmPayment, type ConfirmPaymentDeps } from '../orders/confirm-payment';
-import { deliverMessages, type OutboxDeps } from '../orders/outbox';
+import { deliverMessages, type OutboxDeps } from '../messaging/outbox';
 import { tenantOfReference } from '../db/paths';
-import { isGatewayId } from './adapters';
-import type { RawWebhook } from './gateway';
-import type { GatewayManager } from './gateway-manager';
+import { isGatewayId } from '../payments/adapters';
+import type { RawWebhook } from '../payments/gateway';
+import type { GatewayManager } from '../payments/gateway-manager';
 
 export interface PaymentWebhookDeps {
   confirm: ConfirmPaymentDeps;

@@ -1,4 +1,4 @@
-import { LIMITS, toGraphMessage } from '../../../server/whatsapp/graph-client';
+import { LIMITS, toGraphMessage } from '../../../server/messaging/graph-client';
 
 describe('toGraphMessage', () => {
   it('cuts button titles to 20 characters and keeps ids', () => {

@@ -9,7 +9,7 @@ import { maskPhone } from '../observability/logger';
 import type { FaultInjector } from '../faults';
 import type { Metrics } from '../observability/metrics';
 import type { TenantStore } from '../tenants/tenant-store';
-import { GraphApiError, type GraphClient } from '../whatsapp/graph-client';
+import { GraphApiError, type GraphClient } from './graph-client';
 
 /**
  * Messages that must reach a customer go through `outbox/{id}` (with a small index in

@@ -4,13 +4,13 @@ import { readValue, transact, withTimeout } from '../db/firebase';
 import { isReference, paths } from '../db/paths';
 import { PAYMENT_STATES } from '../db/records';
 import { createOrderOnce } from '../orders/create-order';
-import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../orders/outbox';
+import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../messaging/outbox';
 import { maskPhone } from '../observability/logger';
 import type { TenantConfig } from '../tenants/tenant-store';
-import { inboxDoneUpdate, type InboxRecord } from '../whatsapp/inbox';
-import { orderConfirmed } from './messages.es-CO';
-import { step } from './step';
-import type { Effect, InboundInput, PaymentMethodOption, PendingPaymentStatus, Reply, Session, TenantView } from './types';
+import { inboxDoneUpdate, type InboxRecord } from './inbox';
+import { orderConfirmed } from '../conversation/messages.es-CO';
+import { step } from '../conversation/step';
+import type { Effect, InboundInput, PaymentMethodOption, PendingPaymentStatus, Reply, Session, TenantView } from '../conversation/types';
 
 /** Starts a payment for a `create_payment` effect; implemented by the payments module. */
 export interface PaymentStarter {
