@@ -9,7 +9,7 @@ import { connectDatabase, type DatabaseConnection } from './db/firebase';
 import type { PaymentStarter, TurnDeps } from './whatsapp/run-turn';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { GatewayManager, gatewayUrlsFromConfig } from './payments/gateway-manager';
+import { GatewayManager } from './payments/gateway-manager';
 import { paymentStarter } from './whatsapp/start-payment';
 import { paymentWebhookHandler } from './payment-intake/webhook';
 import type { ConfirmPaymentDeps } from './orders/confirm-payment';
@@ -97,7 +97,10 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     // A gateway result that arrived before its record is applied as soon as the record exists.
     onRecorded: (reference) => applyEarlyResult(earlyResultsDeps, reference).then(() => undefined),
   });
-  const gateways = new GatewayManager(tenants, gatewayUrlsFromConfig(config, publicBaseUrl));
+  const gateways = new GatewayManager((tenantId, gateway) => tenants.gatewayCredentials(tenantId, gateway), {
+    variables: config.gatewayUrls,
+    publicBaseUrl,
+  });
   const turnDeps: TurnDeps = {
     ...outboxDeps,
     payments,

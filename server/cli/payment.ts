@@ -8,7 +8,7 @@ import { confirmPayment, ensurePaidOrder, orderKeyForPayment, type ConfirmPaymen
 import { deliverMessages, type OutboxDeps } from '../messaging/outbox';
 import { createLogger } from '../observability/logger';
 import { GATEWAY_SIGNATURE_HEADERS } from '../payments/adapters';
-import { GatewayManager, gatewayUrlsFromConfig } from '../payments/gateway-manager';
+import { GatewayManager } from '../payments/gateway-manager';
 import { SecretsKey } from '../tenants/secrets-crypto';
 import { TenantStore } from '../tenants/tenant-store';
 import { GraphClient } from '../messaging/graph-client';
@@ -46,7 +46,10 @@ async function main(argv: string[]): Promise<void> {
     const graphBaseUrl = resolveGraphBaseUrl(env.config);
     const outbox: OutboxDeps = { db, graph: new GraphClient({ baseUrl: graphBaseUrl }), tenants, logger, now: Date.now };
     const confirm: ConfirmPaymentDeps = { db, tenants, logger, now: Date.now, estimatedDeliveryTime: env.config.ESTIMATED_DELIVERY_TIME, owner: `cli-${randomUUID().slice(0, 8)}` };
-    const gateways = new GatewayManager(tenants, gatewayUrlsFromConfig(env.config, publicBaseUrl));
+    const gateways = new GatewayManager((tenantId, gateway) => tenants.gatewayCredentials(tenantId, gateway), {
+      variables: env.config.gatewayUrls,
+      publicBaseUrl,
+    });
     const payment = ZPaymentRecordSchema.parse(record);
     if (payment.estado === 'completado') {
       const outcome = await ensurePaidOrder(confirm, tenantId, payment);

@@ -24,12 +24,9 @@ export interface MenuItem {
   disponible: boolean;
 }
 
-/** A payment method offered to the customer, in the order it is listed. */
-export interface PaymentMethodOption {
-  id: GatewayId | 'efectivo';
-  /** Customer-facing name, e.g. "Wompi (Tarjeta, Nequi, PSE)" or "Efectivo contra entrega". */
-  label: string;
-}
+import type { PaymentMethodOption } from '../payments/payment-methods';
+
+export type { PaymentMethodOption };
 
 /** What the conversation needs to know about the restaurant for one turn. */
 export interface TenantView {

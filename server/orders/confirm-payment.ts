@@ -7,7 +7,7 @@ import { readValue, transact, withTimeout } from '../db/firebase';
 import type { LiveCache } from '../db/live-cache';
 import { ZPaymentRecordSchema, type TPaymentRecord } from '../db/records';
 import type { GatewayResult } from '../payments/gateway';
-import { paymentMethodsFor } from '../payments/gateway-manager';
+import { paymentMethodsFor } from '../payments/payment-methods';
 import { maskPhone } from '../observability/logger';
 import type { FaultInjector } from '../faults';
 import type { Metrics } from '../observability/metrics';

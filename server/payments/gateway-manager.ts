@@ -1,25 +1,9 @@
-import type { Config } from '../config';
-import type { PaymentMethodOption } from '../conversation/types';
 import { AppError, ErrorCode } from '../errors';
-import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
-import { adapters, GATEWAY_IDS } from './adapters';
+import { adapters } from './adapters';
 import type { GatewayAdapter, GatewayContext, GatewayEndpoints, GatewayEnvironment, GatewayId } from './gateway';
 
-export const CASH_LABEL = 'Efectivo contra entrega';
-
-/**
- * Methods offered after the phone step: the tenant's enabled gateways in order, then cash.
- * Payments switched off → none, and the order is created right away (the old flow).
- */
-export function paymentMethodsFor(tenant: TenantConfig): PaymentMethodOption[] {
-  if (!tenant.payments.enabled) return [];
-  const methods: PaymentMethodOption[] = [];
-  for (const gateway of GATEWAY_IDS) {
-    if (tenant.payments[gateway]?.enabled) methods.push({ id: gateway, label: adapters[gateway].displayName });
-  }
-  if (tenant.payments.efectivo) methods.push({ id: 'efectivo', label: CASH_LABEL });
-  return methods;
-}
+/** A tenant's decrypted credentials for a gateway, unvalidated (the adapter's schema checks them); null when none. */
+export type GatewayCredentialsSource = (tenantId: string, gateway: GatewayId) => Promise<unknown>;
 
 /** Endpoint overrides from config (tests point them at local servers) and this app's public base URL. */
 export interface GatewayUrlOverrides {
@@ -29,15 +13,11 @@ export interface GatewayUrlOverrides {
   publicBaseUrl: string;
 }
 
-/** Endpoint overrides as the configuration holds them. */
-export function gatewayUrlsFromConfig(config: Pick<Config, 'gatewayUrls'>, publicBaseUrl: string): GatewayUrlOverrides {
-  return { variables: config.gatewayUrls, publicBaseUrl };
-}
 
 /** Builds the context an adapter call needs: the tenant's decrypted credentials, validated, and the endpoints. */
 export class GatewayManager {
   constructor(
-    private readonly tenants: TenantStore,
+    private readonly credentials: GatewayCredentialsSource,
     private readonly urls: GatewayUrlOverrides,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -48,7 +28,7 @@ export class GatewayManager {
 
   /** Null when the tenant has no (valid) credentials for this gateway. */
   async context(tenantId: string, gateway: GatewayId): Promise<GatewayContext<unknown> | null> {
-    const raw = await this.tenants.gatewayCredentials(tenantId, gateway);
+    const raw = await this.credentials(tenantId, gateway);
     if (!raw) return null;
     const parsed = adapters[gateway].credentialsSchema.safeParse(raw);
     if (!parsed.success) return null;

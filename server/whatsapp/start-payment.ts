@@ -8,7 +8,7 @@ import type { TPaymentRecord } from '../db/records';
 import { queueMessages } from '../messaging/outbox';
 import { maskPhone } from '../observability/logger';
 import { adapters } from '../payments/adapters';
-import { paymentMethodsFor } from '../payments/gateway-manager';
+import { paymentMethodsFor } from '../payments/payment-methods';
 
 /**
  * Starts a payment for a `create_payment` effect: the pending record `pagos/{ref}`, its entry

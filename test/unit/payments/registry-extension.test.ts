@@ -89,7 +89,7 @@ describe('adding a gateway', () => {
   });
 
   it('offers it to customers between the gateways around it, then cash', () => {
-    const { paymentMethodsFor } = load<typeof import('../../../server/payments/gateway-manager')>('payments/gateway-manager');
+    const { paymentMethodsFor } = load<typeof import('../../../server/payments/payment-methods')>('payments/payment-methods');
     const on = { enabled: true, environment: 'sandbox' as const };
     const tenant = { payments: { enabled: true, efectivo: true, wompi: on, acme: on, payu: on } };
     expect(paymentMethodsFor(tenant as never)).toEqual([
@@ -102,12 +102,12 @@ describe('adding a gateway', () => {
 
   it('reads its endpoint override from the configuration variable it declares', () => {
     const { loadConfig } = load<typeof import('../../../server/config')>('config');
-    const { GatewayManager, gatewayUrlsFromConfig } = load<typeof import('../../../server/payments/gateway-manager')>('payments/gateway-manager');
+    const { GatewayManager } = load<typeof import('../../../server/payments/gateway-manager')>('payments/gateway-manager');
     const credentials = async () => null;
-    const plain = new GatewayManager(credentials as never, gatewayUrlsFromConfig(loadConfig({}), 'https://pedidos.example'));
+    const plain = new GatewayManager(credentials, { variables: loadConfig({}).gatewayUrls, publicBaseUrl: 'https://pedidos.example' });
     expect(plain.endpoints('acme' as never, 'production')).toEqual({ apiUrl: 'https://api.acme.example', checkoutUrl: 'https://pay.acme.example' });
     const config = loadConfig({ ACME_API_URL: 'http://127.0.0.1:9/acme' });
-    const local = new GatewayManager(credentials as never, gatewayUrlsFromConfig(config, 'https://pedidos.example'));
+    const local = new GatewayManager(credentials, { variables: config.gatewayUrls, publicBaseUrl: 'https://pedidos.example' });
     expect(local.endpoints('acme' as never, 'production').apiUrl).toBe('http://127.0.0.1:9/acme');
     expect(() => loadConfig({ ACME_API_URL: 'not a url' })).toThrow(/ACME_API_URL/);
   });
