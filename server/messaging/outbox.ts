@@ -1,6 +1,7 @@
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { ZReplySchema } from '../conversation/schemas';
 import type { Reply } from '../conversation/types';
 import { coalescedUpdate } from '../db/coalesced-update';
 import { withTimeout } from '../db/firebase';
@@ -17,42 +18,35 @@ import { GraphApiError, type GraphClient } from './graph-client';
  * the state change that caused them, then delivered. Ids are deterministic per cause, so a
  * retried cause rewrites the same entry instead of adding a second one.
  */
-export type OutboxKind =
-  | 'respuesta'
-  | 'confirmacion_pedido'
-  | 'enlace_pago'
-  | 'pago_confirmado'
-  | 'pago_rechazado'
-  | 'pago_en_revision'
-  | 'recordatorio_pago'
-  | 'pago_expirado'
-  | 'estado_pedido';
+export const OUTBOX_KINDS = [
+  'respuesta',
+  'confirmacion_pedido',
+  'enlace_pago',
+  'pago_confirmado',
+  'pago_rechazado',
+  'pago_en_revision',
+  'recordatorio_pago',
+  'pago_expirado',
+  'estado_pedido',
+] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
-export interface OutboxEntry {
-  tenantId: string;
-  /** Customer wa_id. */
-  to: string;
-  kind: OutboxKind;
-  reply: Reply;
-  estado: 'pendiente' | 'enviado' | 'fallido';
-  creado: number;
-  intentos: number;
-  siguienteIntento: number;
-  wamid?: string;
-  enviado?: number;
-  ultimoError?: { codigo?: number; mensaje: string };
-}
-
-export const ZOutboxEntrySchema = z.looseObject({
+/** `outbox/{id}`: one message to deliver, read back by the retry sweep after a crash. */
+export const ZOutboxEntrySchema = z.object({
   tenantId: z.string(),
+  /** Customer wa_id. */
   to: z.string(),
-  kind: z.string(),
-  reply: z.looseObject({ type: z.enum(['text', 'buttons', 'list', 'cta_url']) }),
+  kind: z.enum(OUTBOX_KINDS),
+  reply: ZReplySchema,
   estado: z.enum(['pendiente', 'enviado', 'fallido']),
   creado: z.number(),
   intentos: z.number().default(0),
   siguienteIntento: z.number().default(0),
+  wamid: z.string().optional(),
+  enviado: z.number().optional(),
+  ultimoError: z.object({ codigo: z.number().optional(), mensaje: z.string() }).optional(),
 });
+export type OutboxEntry = z.output<typeof ZOutboxEntrySchema>;
 
 export const OUTBOX_PENDING_PATH = 'outboxPending';
 /**
@@ -193,7 +187,7 @@ export async function retryDueMessages(deps: OutboxDeps, limit = 100): Promise<{
       await deps.db.ref(`${OUTBOX_PENDING_PATH}/${outboxId}`).remove();
       continue;
     }
-    const entry = parsed.data as unknown as OutboxEntry;
+    const entry = parsed.data;
     const list = byRecipient.get(entry.to) ?? [];
     list.push({ outboxId, entry });
     byRecipient.set(entry.to, list);

@@ -5,7 +5,8 @@ import type { GatewayId } from './adapters';
 export type { GatewayId } from './adapters';
 
 /** Normalized transaction status (reference/gateways.md §4). */
-export type GatewayStatus = 'approved' | 'declined' | 'pending' | 'voided' | 'error';
+export const GATEWAY_STATUSES = ['approved', 'declined', 'pending', 'voided', 'error'] as const;
+export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
 
 /** Our payment reference: `{tenantId}_{timestamp}_{random}`; letters, digits, `_` and `-`. */
 export type PaymentReference = string;

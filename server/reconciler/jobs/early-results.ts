@@ -5,12 +5,12 @@ import { readValue, withTimeout } from '../../db/firebase';
 import { paths, tenantOfReference } from '../../db/paths';
 import { confirmPayment, type ConfirmPaymentDeps } from '../../orders/confirm-payment';
 import { deliverMessages, type OutboxDeps } from '../../messaging/outbox';
-import type { GatewayResult } from '../../payments/gateway';
+import { ZGatewayResultSchema } from '../../payments/gateway-result';
 
 const BATCH = 200;
 
-export const ZEarlyResultSchema = z.looseObject({
-  result: z.looseObject({ reference: z.string(), status: z.string(), transactionId: z.string() }),
+export const ZEarlyResultSchema = z.object({
+  result: ZGatewayResultSchema,
   receivedAt: z.number(),
   expiresAt: z.number(),
 });
@@ -31,7 +31,7 @@ export async function applyEarlyResult(deps: EarlyResultsDeps, reference: string
   const parsed = ZEarlyResultSchema.safeParse(await readValue(deps.db, paths.earlyResult(reference)));
   const tenantId = tenantOfReference(reference);
   if (!parsed.success || !tenantId) return false;
-  const outcome = await confirmPayment(deps.confirm, { tenantId, result: parsed.data.result as unknown as GatewayResult, source: 'early_result' });
+  const outcome = await confirmPayment(deps.confirm, { tenantId, result: parsed.data.result, source: 'early_result' });
   if (outcome.outcome === 'early') return false; // still no record
   // Remove only what we applied: a newer result that arrived meanwhile stays for the next pass.
   await withTimeout(

@@ -32,7 +32,7 @@ export async function retryPendingInbox(deps: InboxRetryDeps): Promise<{ retried
     }
     // One worker per message, even with several instances sweeping.
     if (!(await acquireLease(deps.db, { name: `inbox-${messageKey}`, owner: `${deps.owner}:${randomUUID()}`, ttlMs: INBOX_RETRY_AFTER_MS, now }))) continue;
-    await deps.processMessage(parsed.data as unknown as InboxRecord, messageKey);
+    await deps.processMessage(parsed.data, messageKey);
     retried++;
   }
   return { retried, dropped };
