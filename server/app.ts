@@ -54,10 +54,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.get('/metrics', async (_req, res) => {
-    if (!deps.metrics) {
-      res.status(404).end();
-      return;
-    }
+    if (!deps.metrics) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'metrics are off' });
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 

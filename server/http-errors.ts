@@ -43,3 +43,8 @@ export function errorMiddleware(logger: Logger) {
     res.status(500).json({ error: { code: ErrorCode.INTERNAL, message: 'internal error' }, requestId });
   };
 }
+
+/** express-rate-limit `handler`: the refusal goes through the error middleware as RATE_LIMITED (429). */
+export function rateLimitedHandler(userMessage: string) {
+  return (_req: Request, _res: Response, next: NextFunction): void => next(new AppError(ErrorCode.RATE_LIMITED, { userMessage }));
+}

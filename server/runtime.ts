@@ -9,6 +9,7 @@ import { connectDatabase, type DatabaseConnection } from './db/firebase';
 import type { PaymentStarter, TurnDeps } from './whatsapp/run-turn';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { rateLimitedHandler } from './http-errors';
 import { GatewayManager } from './payments/gateway-manager';
 import { paymentStarter } from './whatsapp/start-payment';
 import { paymentWebhookHandler } from './payment-intake/webhook';
@@ -120,7 +121,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     limit: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    message: { error: { code: 'RATE_LIMITED', message: 'too many requests, retry later' } },
+    handler: rateLimitedHandler('too many requests, retry later'),
   });
   const app = buildApp({
     db,

@@ -57,7 +57,6 @@ export const ZUbicacionSchema = z.object({
 });
 
 export const PAYMENT_STATES = ['pendiente', 'completado', 'rechazado', 'expirado', 'fraude_detectado'] as const;
-export type PaymentState = (typeof PAYMENT_STATES)[number];
 
 /** `tenants/{t}/pagos/{referencia}` (seed shape). */
 export const ZPaymentRecordSchema = z.object({

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { ZReplySchema } from '../conversation/schemas';
 import type { Reply } from '../conversation/types';
+import { jitteredBackoffMs, type BackoffPolicy } from '../backoff';
 import { coalescedUpdate } from '../db/coalesced-update';
 import { withTimeout } from '../db/firebase';
 import { isTenantId, paths } from '../db/paths';
@@ -56,14 +57,14 @@ export const OUTBOX_PENDING_PATH = 'outboxPending';
 export const OUTBOX_FAILED_PATH = 'outboxFailed';
 /** Give up on a message this long after it was created. */
 export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-const RETRY_BASE_MS = 30_000;
 /**
  * The sweep leaves a new message alone this long: the writer delivers it right away, and a
  * sweep racing that delivery would send it twice. Longer than the slowest direct delivery
  * (GRAPH_MAX_ATTEMPTS × GRAPH_TIMEOUT_MS plus backoff ≈ 31 s).
  */
 export const OUTBOX_SWEEP_GRACE_MS = 60_000;
-const RETRY_CAP_MS = 30 * 60 * 1000;
+/** Between sweeps' attempts of one message. */
+const RETRY_BACKOFF: BackoffPolicy = { baseMs: 30_000, capMs: 30 * 60 * 1000 };
 
 export interface QueuedMessage {
   outboxId: string;
@@ -102,6 +103,8 @@ export interface OutboxDeps {
   tenants: TenantStore;
   logger: Logger;
   now: () => number;
+  /** Jitter for retry times; Math.random unless a test injects one. */
+  random?: () => number;
 }
 
 /**
@@ -125,7 +128,7 @@ async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage, 
   try {
     const tenant = await deps.tenants.getTenant(entry.tenantId);
     const token = await deps.tenants.whatsappToken(entry.tenantId);
-    if (!tenant || !token) throw new GraphApiError('tenant has no WhatsApp number or token', undefined, undefined, true);
+    if (!tenant || !token) throw new GraphApiError('tenant has no WhatsApp number or token', { permanent: true });
     const { messageId } = await deps.graph.send({ phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token, to: entry.to }, entry.reply);
     deps.metrics?.messagesSent.inc({ kind: entry.kind });
     // Shares its round trip with other messages' marks under load.
@@ -150,7 +153,7 @@ async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage, 
     const failed = graphError?.permanent === true || tooOld;
     const ultimoError = { codigo: graphError?.metaCode ?? null, mensaje: String((error as Error).message).slice(0, 300) };
     deps.metrics?.graphErrors.inc({ code: String(graphError?.metaCode ?? 'none'), permanent: String(failed) });
-    const next = now + Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (intentos - 1));
+    const next = now + Math.round(jitteredBackoffMs(intentos, RETRY_BACKOFF, deps.random));
     try {
       await withTimeout(
         deps.db.ref().update({

@@ -1,5 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { AppError, ErrorCode } from '../errors';
+import { rateLimitedHandler } from '../http-errors';
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { readValue, withTimeout } from '../db/firebase';
@@ -98,14 +100,11 @@ export function payPagesRouter(deps: PayPagesDeps): Router {
     limit: deps.statusRateLimitPerMinute ?? 120,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    message: { error: { code: 'RATE_LIMITED', message: 'too many requests, slow down' } },
+    handler: rateLimitedHandler('too many requests, slow down'),
   });
   router.get('/api/payments/:ref/status', limiter, async (req: Request, res: Response) => {
     const found = await loadPayment(String(req.params.ref));
-    if (!found) {
-      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'unknown payment' } });
-      return;
-    }
+    if (!found) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'unknown payment' });
     res.set('cache-control', 'no-store').json(await statusOf(found.tenantId, found.record));
   });
   return router;

@@ -228,37 +228,6 @@ export function payuConfirmationNewValue(value: string): string | null {
 }
 
 /**
- * Response-page `new_value`: TX_VALUE rounded to ONE decimal, half to even (150.25 → 150.2,
- * 150.35 → 150.4, 150.34 → 150.3), on integer centavos (§3.3). Not used for confirmations.
- */
-export function payuResponsePageNewValue(txValue: string): string | null {
-  const cents = decimalPesosToCents(txValue);
-  if (cents === null) return null;
-  let tenths = Math.floor(cents / 10);
-  const remainder = cents % 10;
-  if (remainder > 5 || (remainder === 5 && tenths % 2 === 1)) tenths += 1;
-  return `${Math.floor(tenths / 10)}.${tenths % 10}`;
-}
-
-export interface PayuResponsePageSignatureInput {
-  merchantId: string;
-  referenceCode: string;
-  txValue: string;
-  currency: string;
-  transactionState: string;
-}
-
-/**
- * The signature the response page (`responseUrl`) carries, for display-only checks: the page is
- * payer-controlled and never fulfils an order (§3.8). Null when TX_VALUE is not a decimal.
- */
-export function payuResponsePageSignature(input: PayuResponsePageSignatureInput, apiKey: string, algorithm: PayuAlgorithm = 'MD5'): string | null {
-  const newValue = payuResponsePageNewValue(input.txValue);
-  if (newValue === null) return null;
-  return payuSignature([apiKey, input.merchantId, input.referenceCode, newValue, input.currency, input.transactionState], algorithm);
-}
-
-/**
  * Form fields of a form-urlencoded body. The first occurrence of a name wins, so a duplicated
  * field cannot shadow the value that was signed.
  */
