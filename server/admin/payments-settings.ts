@@ -99,9 +99,10 @@ export async function getPaymentsSettings(deps: PaymentsSettingsDeps, tenantId: 
 /**
  * Applies a partial update in one multi-path write. A gateway's new credential fields are
  * merged over the stored ones and the result must pass the adapter's credentialsSchema
- * (400 naming the fields, never echoing values). The tenant cache is dropped, so the next
- * customer who reaches the payment step on this instance sees the change; links already
- * sent keep working because their records hold the gateway and the webhook reads secrets.
+ * (400 naming the fields, never echoing values). Every instance's live cache receives the
+ * change from the database; this instance also drops what it holds (`invalidate`), so its next
+ * read waits for the written value instead of racing its arrival. Links already sent keep
+ * working because their records hold the gateway and the webhook reads secrets.
  */
 export async function updatePaymentsSettings(deps: PaymentsSettingsDeps, tenantId: string, body: TPaymentsSettingsUpdate): Promise<PaymentsSettingsView> {
   const current = ZPaymentsConfigSchema.parse((await readValue(deps.db, paths.paymentsConfig(tenantId))) ?? {});

@@ -1,9 +1,10 @@
 import { AppError, ErrorCode } from '../errors';
+import type { Redacted } from '../observability/redacted';
 import { adapters } from './adapters';
 import type { GatewayAdapter, GatewayContext, GatewayEndpoints, GatewayEnvironment, GatewayId } from './gateway';
 
 /** A tenant's decrypted credentials for a gateway, unvalidated (the adapter's schema checks them); null when none. */
-export type GatewayCredentialsSource = (tenantId: string, gateway: GatewayId) => Promise<unknown>;
+export type GatewayCredentialsSource = (tenantId: string, gateway: GatewayId) => Promise<Redacted<unknown> | null>;
 
 /** Endpoint overrides from config (tests point them at local servers) and this app's public base URL. */
 export interface GatewayUrlOverrides {
@@ -28,12 +29,15 @@ export class GatewayManager {
 
   /** Null when the tenant has no (valid) credentials for this gateway. */
   async context(tenantId: string, gateway: GatewayId): Promise<GatewayContext<unknown> | null> {
-    const raw = await this.credentials(tenantId, gateway);
-    if (!raw) return null;
-    const parsed = adapters[gateway].credentialsSchema.safeParse(raw);
+    const stored = await this.credentials(tenantId, gateway);
+    if (!stored) return null;
+    const parsed = adapters[gateway].credentialsSchema.safeParse(stored.reveal());
     if (!parsed.success) return null;
     const environment = (parsed.data as { environment: GatewayEnvironment }).environment;
-    return { creds: parsed.data, endpoints: this.endpoints(gateway, environment), now: this.now };
+    const ctx = { endpoints: this.endpoints(gateway, environment), now: this.now } as GatewayContext<unknown>;
+    // Not enumerable: a context logged by accident (or spread into a log line) carries no keys.
+    Object.defineProperty(ctx, 'creds', { value: parsed.data, enumerable: false });
+    return ctx;
   }
 
   async requireContext(tenantId: string, gateway: GatewayId): Promise<GatewayContext<unknown>> {

@@ -112,6 +112,18 @@ describe('adding a gateway', () => {
     expect(() => loadConfig({ ACME_API_URL: 'not a url' })).toThrow(/ACME_API_URL/);
   });
 
+  it('hands the adapter its credentials, checked by its schema, in a context that logs without them', async () => {
+    const { Redacted } = load<typeof import('../../../server/observability/redacted')>('observability/redacted');
+    const { GatewayManager } = load<typeof import('../../../server/payments/gateway-manager')>('payments/gateway-manager');
+    const stored = async () => new Redacted<unknown>({ environment: 'sandbox', token: 'tok_secret_1' });
+    const manager = new GatewayManager(stored, { variables: {}, publicBaseUrl: 'https://pedidos.example' });
+    const ctx = await manager.context('rest1', 'acme' as never);
+    expect(ctx?.creds).toEqual({ environment: 'sandbox', token: 'tok_secret_1' });
+    expect(JSON.stringify(ctx)).not.toContain('tok_secret_1');
+    const invalid = new GatewayManager(async () => new Redacted<unknown>({ environment: 'sandbox' }), { variables: {}, publicBaseUrl: 'https://pedidos.example' });
+    expect(await invalid.context('rest1', 'acme' as never)).toBeNull();
+  });
+
   it('shows it on the owners settings page and the kitchen board, with its credential fields', () => {
     const { describeGateways } = load<typeof import('../../../server/payments/adapters')>('payments/adapters');
     expect(describeGateways().find((g) => (g.id as string) === 'acme')).toEqual({
