@@ -12,7 +12,7 @@ const LAYERS = [
   { name: 'domain', folders: ['orders', 'messaging', 'tenants', 'conversation'] },
   { name: 'storage', folders: ['db'] },
   { name: 'gateways', folders: ['payments'] },
-  { name: 'shared', folders: ['errors.ts', 'money.ts', 'faults.ts', 'background.ts', 'observability'] },
+  { name: 'shared', folders: ['errors.ts', 'money.ts', 'faults.ts', 'background.ts', 'backoff.ts', 'observability'] },
 ];
 
 const path = (folder) => (folder.endsWith('.ts') ? `^server/${folder.replace('.', '\\.')}$` : `^server/${folder}/`);
@@ -52,6 +52,13 @@ const layerRules = LAYERS.flatMap((layer, i) => {
 module.exports = {
   forbidden: [
     ...layerRules,
+    {
+      name: 'every-module-in-a-layer',
+      comment: 'Each folder and top-level file under server/ belongs to a layer: add a new one to LAYERS in .dependency-cruiser.js (and docs/ARCHITECTURE.md).',
+      severity: 'error',
+      from: { path: '^server/', pathNot: anyOf(LAYERS.flatMap((l) => l.folders)) },
+      to: {},
+    },
     {
       name: 'no-cycles',
       comment: 'Modules must not import each other in a circle (type-only imports excepted).',
