@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { initializeApp, deleteApp } from 'firebase-admin/app';
 import { getDatabase } from 'firebase-admin/database';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../functions-emulator/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../embedded-database/embedded-database';
 import { importTenant } from '../server/tenants/import-tenant';
 import { SecretsKey } from '../server/tenants/secrets-crypto';
 import { ZTenantFileSchema } from '../server/tenants/tenant-file';

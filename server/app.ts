@@ -38,11 +38,14 @@ export function buildApp(deps: AppDeps): Express {
   app.use((req: Request, res: Response, next: NextFunction) => {
     const requestId = req.get('x-request-id')?.slice(0, 100) || randomUUID();
     res.locals.requestId = requestId;
+    // Handlers log through this child, so every line of one request carries its requestId.
+    const log = deps.logger.child({ requestId });
+    res.locals.logger = log;
     res.setHeader('x-request-id', requestId);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      deps.logger.debug({ requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
+      log.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms) }, 'request');
     });
     next();
   });
@@ -61,10 +64,7 @@ export function buildApp(deps: AppDeps): Express {
   });
 
   app.get('/metrics', async (_req, res) => {
-    if (!deps.metrics) {
-      res.status(404).end();
-      return;
-    }
+    if (!deps.metrics) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'metrics are off' });
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 

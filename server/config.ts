@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { placeholderReason } from './placeholders';
 import { describeIssues, validationErrorMap } from './validation-messages';
+import { GATEWAY_ENDPOINT_VARIABLES } from './payments/adapters';
 
 /** Graph API version the client is pinned to (reference/whatsapp-cloud-api.md §5.9). */
 export const GRAPH_API_VERSION = 'v25.0';
@@ -114,13 +115,6 @@ export const ZConfigSchema = z
     WHATSAPP_VERIFY_TOKEN: z.string().min(1).optional(),
     /** Graph API base including the pinned version. */
     WHATSAPP_GRAPH_URL: z.url().default(`https://graph.facebook.com/${GRAPH_API_VERSION}`),
-    /** Overrides for gateway API hosts (tests point them at local servers). */
-    WOMPI_API_URL: optionalUrl,
-    BOLD_API_URL: optionalUrl,
-    PAYU_API_URL: optionalUrl,
-    /** Overrides for hosted checkout URLs (tests). */
-    WOMPI_CHECKOUT_URL: optionalUrl,
-    PAYU_CHECKOUT_URL: optionalUrl,
     /** 32 bytes, base64: encrypts tenant credentials at rest (AES-256-GCM). */
     SECRETS_KEY: z
       .string()
@@ -208,14 +202,20 @@ const PLACEHOLDER_CHECKED = [
   'WHATSAPP_VERIFY_TOKEN',
   'WHATSAPP_GRAPH_URL',
   'FIREBASE_WEB_API_KEY',
-  'WOMPI_API_URL',
-  'BOLD_API_URL',
-  'PAYU_API_URL',
-  'WOMPI_CHECKOUT_URL',
-  'PAYU_CHECKOUT_URL',
 ] as const;
 
 export type TRawConfig = z.infer<typeof ZConfigSchema>;
+
+/**
+ * Overrides for gateway API and checkout hosts (tests point them at local servers), one optional
+ * URL per variable each adapter declares (`endpointVariables`), e.g. `<GATEWAY>_API_URL`.
+ */
+export const ZGatewayUrlsSchema = z.object(Object.fromEntries(GATEWAY_ENDPOINT_VARIABLES.map((name) => [name, optionalUrl]))).superRefine((urls, ctx) => {
+  for (const [key, value] of Object.entries(urls)) {
+    const reason = typeof value === 'string' ? placeholderReason(value) : undefined;
+    if (reason) ctx.addIssue({ code: 'custom', path: [key], message: `${reason}; set your real value, or remove the line to use the default` });
+  }
+});
 
 export interface DatabaseTarget {
   /** embedded: start the bundled RTDB server; emulator: an RTDB emulator at host:port; firebase: a real database. */
@@ -228,6 +228,8 @@ export interface DatabaseTarget {
 export interface Config extends Omit<TRawConfig, 'DEMO_MODE'> {
   database: DatabaseTarget;
   demoMode: boolean;
+  /** Gateway endpoint overrides by variable name (`ZGatewayUrlsSchema`); unset → the adapter's defaults. */
+  gatewayUrls: Readonly<Record<string, string | undefined>>;
   /** True when WHATSAPP_GRAPH_URL was set (demo mode otherwise sends to its own capture). */
   graphUrlExplicit: boolean;
 }
@@ -247,8 +249,12 @@ export class ConfigError extends Error {
 /** Parses the environment once; reports every problem together. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const parsed = ZConfigSchema.safeParse(env, { error: validationErrorMap('en') });
-  if (!parsed.success) {
-    throw new ConfigError(describeIssues(parsed.error, 'en', '(environment)'));
+  const gatewayUrls = ZGatewayUrlsSchema.safeParse(env, { error: validationErrorMap('en') });
+  if (!parsed.success || !gatewayUrls.success) {
+    throw new ConfigError([
+      ...(parsed.error ? describeIssues(parsed.error, 'en', '(environment)') : []),
+      ...(gatewayUrls.error ? describeIssues(gatewayUrls.error, 'en', '(environment)') : []),
+    ]);
   }
   const raw = parsed.data;
   const database: DatabaseTarget = raw.FIREBASE_DATABASE_URL
@@ -261,5 +267,5 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         }
       : { kind: 'embedded' };
   const { DEMO_MODE, ...rest } = raw;
-  return { ...rest, database, demoMode: DEMO_MODE ?? database.kind === 'embedded', graphUrlExplicit: Boolean(env.WHATSAPP_GRAPH_URL?.trim()) };
+  return { ...rest, gatewayUrls: gatewayUrls.data, database, demoMode: DEMO_MODE ?? database.kind === 'embedded', graphUrlExplicit: Boolean(env.WHATSAPP_GRAPH_URL?.trim()) };
 }

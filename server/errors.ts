@@ -1,5 +1,3 @@
-import type { GatewayId } from './payments/gateway';
-
 /** Stable error codes; messages may change, codes may not. */
 export const ErrorCode = {
   INVALID_BODY: 'INVALID_BODY',
@@ -67,7 +65,8 @@ export class WebhookSignatureError extends AppError {
 /** A failed call to a payment gateway; `retryable` tells callers whether trying again may help. */
 export class GatewayError extends AppError {
   constructor(
-    readonly gateway: GatewayId,
+    /** The gateway's id (errors sit below the payments folder, so it is not typed as GatewayId). */
+    readonly gateway: string,
     options: AppErrorOptions & { upstreamStatus?: number; retryable: boolean; code?: ErrorCode },
   ) {
     super(options.code ?? ErrorCode.GATEWAY_UNAVAILABLE, options);

@@ -15,6 +15,7 @@ interface BodyParserError extends Error {
 export function errorMiddleware(logger: Logger) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const requestId = res.locals.requestId as string | undefined;
+    const log = (res.locals.logger as Logger | undefined) ?? logger.child({ requestId });
     const bodyError = error as BodyParserError;
     if (bodyError?.type === 'entity.too.large') {
       res.status(413).json({ error: { code: ErrorCode.PAYLOAD_TOO_LARGE, message: 'body is too large' }, requestId });
@@ -33,13 +34,18 @@ export function errorMiddleware(logger: Logger) {
     }
     if (error instanceof AppError) {
       const status = HTTP_STATUS_BY_CODE[error.code] ?? 500;
-      if (status >= 500) logger.error({ err: error, requestId, path: req.path }, 'request failed');
+      if (status >= 500) log.error({ err: error, path: req.path }, 'request failed');
       // Signature failures get no detail, so a forger learns nothing from the answer.
       const message = error.code === ErrorCode.SIGNATURE_INVALID ? 'invalid signature' : (error.userMessage ?? (status >= 500 ? 'temporarily unavailable, try again' : error.code));
       res.status(status).json({ error: { code: error.code, message, ...(status < 500 && error.details ? error.details : {}) }, requestId });
       return;
     }
-    logger.error({ err: error, requestId, path: req.path }, 'unexpected error');
+    log.error({ err: error, path: req.path }, 'unexpected error');
     res.status(500).json({ error: { code: ErrorCode.INTERNAL, message: 'internal error' }, requestId });
   };
+}
+
+/** express-rate-limit `handler`: the refusal goes through the error middleware as RATE_LIMITED (429). */
+export function rateLimitedHandler(userMessage: string) {
+  return (_req: Request, _res: Response, next: NextFunction): void => next(new AppError(ErrorCode.RATE_LIMITED, { userMessage }));
 }

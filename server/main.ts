@@ -2,11 +2,12 @@
 import './require-node';
 import 'dotenv/config';
 import { join } from 'node:path';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../functions-emulator/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../embedded-database/embedded-database';
 import { ConfigError, loadConfig, resolveGraphBaseUrl, type Config } from './config';
 import { ensureDemoSecrets, ensureDemoTenant, DEMO_DISPLAY_NUMBER } from './demo/demo-setup';
 import { connectDatabase } from './db/firebase';
 import { createLogger } from './observability/logger';
+import { GATEWAY_SIGNATURE_HEADERS } from './payments/adapters';
 import { createRuntime } from './runtime';
 import { RunningServer } from './dev/running-server';
 import { SecretsKey } from './tenants/secrets-crypto';
@@ -24,7 +25,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL, pretty: process.stdout.isTTY && config.NODE_ENV !== 'production' });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    pretty: process.stdout.isTTY && config.NODE_ENV !== 'production',
+    secretHeaders: GATEWAY_SIGNATURE_HEADERS,
+  });
 
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.database.url;

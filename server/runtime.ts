@@ -7,14 +7,15 @@ import { buildApp } from './app';
 import { createHttpServer } from './http-server';
 import type { Config } from './config';
 import { connectDatabase, type DatabaseConnection } from './db/firebase';
-import type { PaymentStarter, TurnDeps } from './conversation/run-turn';
+import type { PaymentStarter, TurnDeps } from './whatsapp/run-turn';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { GatewayManager, gatewayUrlsFromConfig } from './payments/gateway-manager';
-import { paymentStarter } from './payments/start-payment';
-import { paymentWebhookHandler } from './payments/webhook';
+import { rateLimitedHandler } from './http-errors';
+import { GatewayManager } from './payments/gateway-manager';
+import { paymentStarter } from './whatsapp/start-payment';
+import { paymentWebhookHandler } from './payment-intake/webhook';
 import type { ConfirmPaymentDeps } from './orders/confirm-payment';
-import { retryDueMessages, type OutboxDeps } from './orders/outbox';
+import { retryDueMessages, type OutboxDeps } from './messaging/outbox';
 import { FaultInjector } from './faults';
 import { Metrics } from './observability/metrics';
 import { BackgroundTasks } from './background';
@@ -24,12 +25,12 @@ import { removeIdleSessions } from './reconciler/jobs/sessions-cleanup';
 import { Reconciler } from './reconciler/reconciler';
 import { retryPendingInbox } from './reconciler/jobs/inbox-retry';
 import { payPagesRouter } from './web/pay-pages';
-import { sandboxCheckoutRouter } from './web/sandbox-checkout';
+import { demoCheckoutRouter } from './web/demo-checkout';
 import { SecretsKey } from './tenants/secrets-crypto';
 import { LiveCache } from './db/live-cache';
 import { RecentlyDone } from './orders/recently-done';
 import { TenantStore } from './tenants/tenant-store';
-import { GraphClient } from './whatsapp/graph-client';
+import { GraphClient } from './messaging/graph-client';
 import { WhatsAppWebhook } from './whatsapp/webhook';
 import { GraphCapture } from './web/graph-capture';
 import { adminRouter } from './admin/admin-router';
@@ -93,7 +94,10 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const outboxDeps: OutboxDeps = { db, graph, tenants, logger, now, faults, metrics };
   const confirmDeps: ConfirmPaymentDeps = { db, live, recent: new RecentlyDone(), tenants, logger, now, estimatedDeliveryTime: config.ESTIMATED_DELIVERY_TIME, owner, faults, metrics };
   const earlyResultsDeps = { db, logger, now, confirm: confirmDeps, outbox: outboxDeps };
-  const gateways = new GatewayManager(tenants, gatewayUrlsFromConfig(config, publicBaseUrl));
+  const gateways = new GatewayManager((tenantId, gateway) => tenants.gatewayCredentials(tenantId, gateway), {
+    variables: config.gatewayUrls,
+    publicBaseUrl,
+  });
   const payments: PaymentStarter = paymentStarter({
     db,
     logger,
@@ -121,7 +125,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     limit: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    message: { error: { code: 'RATE_LIMITED', message: 'too many requests, retry later' } },
+    handler: rateLimitedHandler('too many requests, retry later'),
   });
   const app = buildApp({
     db,
@@ -138,7 +142,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
         paymentWebhookHandler({ confirm: confirmDeps, outbox: outboxDeps, gateways, logger, background }),
       );
       app.use(payPagesRouter({ db, tenants, gateways, logger, publicBaseUrl, paymentExpireAfterMs: config.PAYMENT_EXPIRE_AFTER_MS, chatLink: config.demoMode ? simulatorChatLink : undefined }));
-      app.use(sandboxCheckoutRouter({ db, tenants, gateways, logger, selfBaseUrl: () => selfBaseUrl }));
+      app.use(demoCheckoutRouter({ db, tenants, gateways, logger, selfBaseUrl: () => selfBaseUrl }));
       if (graphCapture) app.use('/demo', graphCapture.router());
       app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier }));
       const signIn = settings.signIn ?? signInConfigFrom(config);

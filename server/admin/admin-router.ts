@@ -5,8 +5,8 @@ import { isTenantId } from '../db/paths';
 import { validationErrorMap } from '../validation-messages';
 import type { z } from 'zod';
 import { AppError, ErrorCode } from '../errors';
-import type { OutboxDeps } from '../orders/outbox';
-import { isGatewayId } from '../payments/adapters';
+import type { OutboxDeps } from '../messaging/outbox';
+import { GATEWAY_IDS, isGatewayId } from '../payments/adapters';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { SecretsKey } from '../tenants/secrets-crypto';
 import type { TenantStore } from '../tenants/tenant-store';
@@ -96,7 +96,7 @@ export function adminRouter(deps: AdminDeps): Router {
   });
   router.post('/tenants/:tenantId/payments/:gateway/test', auth, tenantGuard('settings'), async (req, res) => {
     const gateway = String(req.params.gateway);
-    if (!isGatewayId(gateway)) throw new AppError(ErrorCode.UNKNOWN_GATEWAY, { userMessage: `pasarela desconocida "${gateway.slice(0, 20)}"; usa wompi, bold, payu o sandbox` });
+    if (!isGatewayId(gateway)) throw new AppError(ErrorCode.UNKNOWN_GATEWAY, { userMessage: `pasarela desconocida "${gateway.slice(0, 20)}"; usa ${GATEWAY_IDS.slice(0, -1).join(', ')} o ${GATEWAY_IDS.at(-1)}` });
     res.json(await testGatewayCredentials(settingsDeps, tenantOf(res), gateway));
   });
 

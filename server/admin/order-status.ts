@@ -7,7 +7,7 @@ import { readValue, withTimeout } from '../db/firebase';
 import { keyFor, paths } from '../db/paths';
 import { ORDER_STATES, ZOrderRecordSchema, type TOrderRecord } from '../db/records';
 import { AppError, ErrorCode } from '../errors';
-import { deliverMessages, queueMessages, type OutboxDeps } from '../orders/outbox';
+import { deliverMessages, queueMessages, type OutboxDeps } from '../messaging/outbox';
 
 export type OrderState = (typeof ORDER_STATES)[number];
 

@@ -4,8 +4,8 @@ import { readValue, withTimeout } from '../db/firebase';
 import { paths } from '../db/paths';
 import { ZPaymentsConfigSchema } from '../db/records';
 import { AppError, ErrorCode, GatewayError } from '../errors';
-import { adapters } from '../payments/adapters';
-import { GATEWAY_IDS, type GatewayEnvironment, type GatewayId } from '../payments/gateway';
+import { adapters, GATEWAY_IDS, perGateway } from '../payments/adapters';
+import { DEFAULT_GATEWAY_ENVIRONMENT, GATEWAY_ENVIRONMENTS, type GatewayEnvironment, type GatewayId } from '../payments/gateway';
 import type { GatewayManager } from '../payments/gateway-manager';
 import { ZEncryptedSecretSchema, type SecretsKey } from '../tenants/secrets-crypto';
 import type { TenantStore } from '../tenants/tenant-store';
@@ -17,15 +17,8 @@ import type { TenantStore } from '../tenants/tenant-store';
  * `tenants/{id}/payments`, credentials encrypted in `secrets/{id}/{gateway}`.
  */
 
-/** Each gateway's credential fields (besides `environment`); a Record so a new gateway must be listed. */
-export const CREDENTIAL_FIELDS: Record<GatewayId, readonly string[]> = {
-  wompi: ['publicKey', 'privateKey', 'integritySecret', 'eventsSecret'],
-  bold: ['apiKey', 'secretKey'],
-  payu: ['merchantId', 'accountId', 'apiKey', 'apiLogin', 'algorithm'],
-  sandbox: ['secret'],
-};
-/** Settings, not secrets: shown in full. */
-const PLAIN_FIELDS = new Set(['algorithm']);
+/** Each gateway's credential field keys (besides `environment`), as its adapter declares them. */
+const CREDENTIAL_KEYS = perGateway((adapter) => adapter.credentialFields.map((field) => field.key));
 const VISIBLE_SUFFIX_CHARS = 4;
 
 /** `"prv_test_abcd1234"` → `"••••1234"`; short values show nothing. */
@@ -36,7 +29,7 @@ export function maskCredential(value: string): string {
 const ZGatewayUpdateSchema = z
   .object({
     enabled: z.boolean().optional(),
-    environment: z.enum(['sandbox', 'production']).optional(),
+    environment: z.enum(GATEWAY_ENVIRONMENTS).optional(),
     /** New values for some or all credential fields; fields left out keep their stored value. */
     credentials: z.record(z.string(), z.string().max(500)).optional(),
   })
@@ -46,10 +39,7 @@ export const ZPaymentsSettingsUpdateSchema = z
   .object({
     enabled: z.boolean().optional(),
     efectivo: z.boolean().optional(),
-    wompi: ZGatewayUpdateSchema.optional(),
-    bold: ZGatewayUpdateSchema.optional(),
-    payu: ZGatewayUpdateSchema.optional(),
-    sandbox: ZGatewayUpdateSchema.optional(),
+    ...perGateway(() => ZGatewayUpdateSchema.optional()),
   })
   .strict();
 export type TPaymentsSettingsUpdate = z.infer<typeof ZPaymentsSettingsUpdateSchema>;
@@ -92,13 +82,13 @@ export async function getPaymentsSettings(deps: PaymentsSettingsDeps, tenantId: 
     const creds = await readCredentials(deps, tenantId, gateway);
     if (!toggle && !creds) continue;
     const credentials: Record<string, string> = {};
-    for (const field of CREDENTIAL_FIELDS[gateway]) {
-      const value = creds?.[field];
-      if (typeof value === 'string') credentials[field] = PLAIN_FIELDS.has(field) ? value : maskCredential(value);
+    for (const field of adapters[gateway].credentialFields) {
+      const value = creds?.[field.key];
+      if (typeof value === 'string') credentials[field.key] = field.secret ? maskCredential(value) : value;
     }
     gateways[gateway] = {
       enabled: toggle?.enabled ?? false,
-      environment: toggle?.environment ?? ((creds?.environment as GatewayEnvironment | undefined) ?? 'sandbox'),
+      environment: toggle?.environment ?? ((creds?.environment as GatewayEnvironment | undefined) ?? DEFAULT_GATEWAY_ENVIRONMENT),
       configured: creds !== null && adapters[gateway].credentialsSchema.safeParse(creds).success,
       credentials,
     };
@@ -109,9 +99,10 @@ export async function getPaymentsSettings(deps: PaymentsSettingsDeps, tenantId: 
 /**
  * Applies a partial update in one multi-path write. A gateway's new credential fields are
  * merged over the stored ones and the result must pass the adapter's credentialsSchema
- * (400 naming the fields, never echoing values). The tenant cache is dropped, so the next
- * customer who reaches the payment step on this instance sees the change; links already
- * sent keep working because their records hold the gateway and the webhook reads secrets.
+ * (400 naming the fields, never echoing values). Every instance's live cache receives the
+ * change from the database; this instance also drops what it holds (`invalidate`), so its next
+ * read waits for the written value instead of racing its arrival. Links already sent keep
+ * working because their records hold the gateway and the webhook reads secrets.
  */
 export async function updatePaymentsSettings(deps: PaymentsSettingsDeps, tenantId: string, body: TPaymentsSettingsUpdate): Promise<PaymentsSettingsView> {
   const current = ZPaymentsConfigSchema.parse((await readValue(deps.db, paths.paymentsConfig(tenantId))) ?? {});
@@ -124,12 +115,12 @@ export async function updatePaymentsSettings(deps: PaymentsSettingsDeps, tenantI
   for (const gateway of GATEWAY_IDS) {
     const change = body[gateway];
     if (!change) continue;
-    const allowed = CREDENTIAL_FIELDS[gateway];
+    const allowed = CREDENTIAL_KEYS[gateway];
     for (const field of Object.keys(change.credentials ?? {})) {
       if (!allowed.includes(field)) issues.push({ path: `${gateway}.credentials.${field}`, message: `not a ${gateway} credential; expected one of ${allowed.join(', ')}` });
     }
     const stored = await readCredentials(deps, tenantId, gateway);
-    const environment = change.environment ?? current[gateway]?.environment ?? (stored?.environment as GatewayEnvironment | undefined) ?? 'sandbox';
+    const environment = change.environment ?? current[gateway]?.environment ?? (stored?.environment as GatewayEnvironment | undefined) ?? DEFAULT_GATEWAY_ENVIRONMENT;
     const enabled = change.enabled ?? current[gateway]?.enabled ?? false;
     // The settings page always sends the environment; only a different one re-checks the keys,
     // so an owner can still switch off a gateway whose stored keys no longer validate.
@@ -180,7 +171,7 @@ export function probeReference(tenantId: string, now: number): string {
  * "nothing found" proves the keys are accepted; 401/403 means they are not.
  */
 export async function testGatewayCredentials(deps: PaymentsSettingsDeps, tenantId: string, gateway: GatewayId): Promise<CredentialsCheck> {
-  const name = gateway === 'payu' ? 'PayU' : gateway[0]!.toUpperCase() + gateway.slice(1);
+  const name = adapters[gateway].name;
   const stored = await readCredentials(deps, tenantId, gateway);
   if (!stored) return { ok: false, gateway, resultado: 'sin_credenciales', mensaje: `No hay credenciales de ${name} guardadas. Escríbelas y guarda antes de probar.` };
   const parsed = adapters[gateway].credentialsSchema.safeParse(stored);

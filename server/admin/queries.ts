@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { withTimeout } from '../db/firebase';
 import { paths } from '../db/paths';
 import { ORDER_STATES, PAYMENT_STATES, ZOrderRecordSchema, ZPaymentRecordSchema, type TOrderRecord, type TPaymentRecord } from '../db/records';
-import { OUTBOX_FAILED_PATH, ZOutboxEntrySchema } from '../orders/outbox';
+import { OUTBOX_FAILED_PATH, ZOutboxEntrySchema } from '../messaging/outbox';
 
 /**
  * Read-only views for owners, kitchen and support. Every query is bounded by an index and a

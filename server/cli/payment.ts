@@ -5,12 +5,13 @@ import { LiveCache } from '../db/live-cache';
 import { keyFor, paths, tenantOfReference } from '../db/paths';
 import { ZPaymentRecordSchema } from '../db/records';
 import { confirmPayment, ensurePaidOrder, orderKeyForPayment, type ConfirmPaymentDeps } from '../orders/confirm-payment';
-import { deliverMessages, type OutboxDeps } from '../orders/outbox';
+import { deliverMessages, type OutboxDeps } from '../messaging/outbox';
 import { createLogger } from '../observability/logger';
-import { environmentOf, GatewayManager, gatewayUrlsFromConfig } from '../payments/gateway-manager';
+import { GATEWAY_SIGNATURE_HEADERS } from '../payments/adapters';
+import { environmentOf, GatewayManager } from '../payments/gateway-manager';
 import { SecretsKey } from '../tenants/secrets-crypto';
 import { TenantStore } from '../tenants/tenant-store';
-import { GraphClient } from '../whatsapp/graph-client';
+import { GraphClient } from '../messaging/graph-client';
 import { die, loadCliEnv } from './cli-env';
 
 const USAGE = `Usage:
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<void> {
   const env = loadCliEnv();
   const key = env.config.SECRETS_KEY ?? env.demoSecrets?.SECRETS_KEY;
   if (!key) die('SECRETS_KEY is not set');
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: process.stdout.isTTY });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', pretty: process.stdout.isTTY, secretHeaders: GATEWAY_SIGNATURE_HEADERS });
   const connection = connectDatabase({ url: env.databaseUrl, projectId: env.config.FIREBASE_PROJECT_ID, name: 'payment-cli' });
   const db = connection.db;
   const live = new LiveCache(db);
@@ -45,7 +46,10 @@ async function main(argv: string[]): Promise<void> {
     const graphBaseUrl = resolveGraphBaseUrl(env.config);
     const outbox: OutboxDeps = { db, graph: new GraphClient({ baseUrl: graphBaseUrl }), tenants, logger, now: Date.now };
     const confirm: ConfirmPaymentDeps = { db, tenants, logger, now: Date.now, estimatedDeliveryTime: env.config.ESTIMATED_DELIVERY_TIME, owner: `cli-${randomUUID().slice(0, 8)}` };
-    const gateways = new GatewayManager(tenants, gatewayUrlsFromConfig(env.config, publicBaseUrl));
+    const gateways = new GatewayManager((tenantId, gateway) => tenants.gatewayCredentials(tenantId, gateway), {
+      variables: env.config.gatewayUrls,
+      publicBaseUrl,
+    });
     const payment = ZPaymentRecordSchema.parse(record);
     if (payment.estado === 'completado') {
       const outcome = await ensurePaidOrder(confirm, tenantId, payment);

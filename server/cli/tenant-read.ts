@@ -1,6 +1,6 @@
 import { connectDatabase, withTimeout } from '../db/firebase';
 import { TENANT_ID_PATTERN } from '../db/paths';
-import { exportTenant, listTenants, TenantExportError } from '../tenants/export-tenant';
+import { exportTenant, listTenants, TenantExportError } from './export-tenant';
 import { SecretsKey } from '../tenants/secrets-crypto';
 import { die, loadCliEnv } from './cli-env';
 

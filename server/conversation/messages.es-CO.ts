@@ -17,6 +17,8 @@ export const WHATSAPP_LIMITS = {
   textBody: 4096,
   /** Buttons and CTA URL bodies allow 1024; lists allow 4096, but we hold them to 1024 too. */
   interactiveBody: 1024,
+  /** What the Graph API accepts in a list body; the builders here still keep lists to 1024. */
+  listBody: 4096,
   header: 60,
   footer: 60,
   maxButtons: 3,
@@ -566,10 +568,6 @@ export function keepOrderingNote(): string {
   return '👌 Sin problema, tu pedido sigue abierto. Puedes agregar más productos, *quitar* alguno o *vaciar* el carrito.';
 }
 
-export function confirmPromptNote(): string {
-  return '¿Confirmamos este pedido?';
-}
-
 // ---------------------------------------------------------------------------------------------
 // Address and phone
 
@@ -796,12 +794,6 @@ export function thanks(): Reply {
 export function sessionExpired(options: { hadPendingPayment?: boolean } = {}): Reply {
   const pending = options.hadPendingPayment ? ' Si ya pagaste tu pedido anterior, te lo confirmaremos apenas validemos el pago.' : '';
   return text(`⌛ Tu conversación anterior expiró por inactividad, así que empezamos de nuevo.${pending}`);
-}
-
-export function errorTryAgain(): Reply {
-  return text(
-    '😕 *Tuvimos un problema procesando tu solicitud*\n\nPor favor intenta de nuevo en un momento.\n\nPuedes responder *menu* para hacer un nuevo pedido.',
-  );
 }
 
 // ---------------------------------------------------------------------------------------------

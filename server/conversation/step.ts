@@ -2,8 +2,10 @@
  * The ordering conversation as a pure function: (session, input, context) → (session, replies,
  * effects). No I/O, no clock, no randomness: time is `ctx.now` and payment references come from
  * `ctx.newPaymentReference()`, so a turn retried inside an RTDB transaction computes the same
- * answer. The runner saves the session, sends `replies` in order, then runs `effects` (which
- * send their own replies: order confirmation, payment link).
+ * answer. The runner (whatsapp/run-turn.ts) saves the session, runs `effects` (which produce
+ * their own messages: order confirmation, payment link), queues `replies` in the outbox with
+ * the inbox entry closed in the same write, then delivers the replies followed by the
+ * effects' messages, in that order.
  *
  * Steps: inicio → ordenando → direccion → telefono → [metodo_pago → esperando_pago] → inicio.
  * Decisions that are not obvious from the issue:

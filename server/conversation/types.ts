@@ -3,14 +3,21 @@
  * Persisted names (Spanish) follow the seeds; code names are English.
  */
 
+import type { z } from 'zod';
+import type {
+  CONVERSATION_STEPS,
+  ZCartLineSchema,
+  ZEffectSchema,
+  ZInboundInputSchema,
+  ZOpenQuestionSchema,
+  ZOrderDraftSchema,
+  ZReplySchema,
+  ZSessionSchema,
+  ZUbicacionSchema,
+} from './schemas';
+
 /** One inbound customer message, already reduced to what the conversation understands. */
-export type InboundInput =
-  | { kind: 'text'; text: string }
-  /** A tapped reply button or list row; route on `id`, never on `title`. */
-  | { kind: 'choice'; id: string; title: string }
-  | { kind: 'location'; latitude: number; longitude: number; name?: string; address?: string }
-  /** Image, audio, sticker… anything the bot cannot read. */
-  | { kind: 'unsupported'; type: string };
+export type InboundInput = z.output<typeof ZInboundInputSchema>;
 
 /** A menu item as the conversation sees it. `precio` is integer COP. */
 export interface MenuItem {
@@ -24,12 +31,9 @@ export interface MenuItem {
   alias?: string[];
 }
 
-/** A payment method offered to the customer, in the order it is listed. */
-export interface PaymentMethodOption {
-  id: 'wompi' | 'bold' | 'payu' | 'sandbox' | 'efectivo';
-  /** Customer-facing name, e.g. "Wompi (Tarjeta, Nequi, PSE)" or "Efectivo contra entrega". */
-  label: string;
-}
+import type { PaymentMethodOption } from '../payments/payment-methods';
+
+export type { PaymentMethodOption };
 
 /** What the conversation needs to know about the restaurant for one turn. */
 export interface TenantView {
@@ -42,124 +46,30 @@ export interface TenantView {
 }
 
 /** One line of the cart. Its amount is precio × cantidad. */
-export interface CartLine {
-  itemId: string;
-  numero: string;
-  nombre: string;
-  precio: number;
-  cantidad: number;
-  /** What the customer asked about this line: "sin salsa", "bien fría". Shown in the cart and on the kitchen board. */
-  nota?: string;
-}
+export type CartLine = z.output<typeof ZCartLineSchema>;
 
-export type ConversationStep =
-  | 'inicio' //          nothing started; greeting shows the menu
-  | 'ordenando' //       adding items
-  | 'direccion' //       waiting for the delivery address
-  | 'telefono' //        waiting for the contact phone
-  | 'metodo_pago' //     waiting for the payment method choice
-  | 'esperando_pago'; // a payment link was sent; waiting for the gateway
+export type ConversationStep = (typeof CONVERSATION_STEPS)[number];
 
 /** Delivery location when the customer shares a pin. */
-export interface Ubicacion {
-  latitud: number;
-  longitud: number;
-  nombre?: string;
-  direccion?: string;
-}
+export type Ubicacion = z.output<typeof ZUbicacionSchema>;
 
 /** The payment a session is waiting for. */
-export interface PendingPaymentRef {
-  referencia: string;
-  gateway: string;
-}
+export type PendingPaymentRef = NonNullable<Session['pagoPendiente']>;
 
 /** Conversation state saved at `tenants/{t}/sesiones/{waId}`. */
-export interface Session {
-  paso: ConversationStep;
-  carrito: CartLine[];
-  direccion?: string;
-  ubicacion?: Ubicacion;
-  telefonoContacto?: string;
-  /** Payment in progress (esperando_pago) or last one sent. */
-  pagoPendiente?: PendingPaymentRef;
-  /**
-   * True right after the bot showed the cart asking "¿Confirmas?", so a bare "sí" confirms that
-   * cart and nothing else; the key is removed (not set to false) once anything else is shown.
-   */
-  esperandoConfirmacion?: boolean;
-  /** The question the bot asked last and is waiting for; "sí", "no" or a name answer it (#14). */
-  pregunta?: OpenQuestion;
-  /** Questions still to ask, one per message, once `pregunta` is answered. */
-  preguntasPendientes?: OpenQuestion[];
-  /** The line added last and how many units were added, so "sin cebolla" or "no, mejor…" knows where it goes. */
-  ultimaLinea?: { itemId: string; cantidad: number };
-  /** Epoch ms of the last customer message. */
-  actualizado: number;
-}
+export type Session = z.output<typeof ZSessionSchema>;
 
 /** A question the bot is waiting for. Item ids, not names, so a renamed item still answers. */
-export type OpenQuestion =
-  /** "¿Cuál quieres?": add `cantidad` units of the candidate the customer names (with `nota`). */
-  | { tipo: 'producto'; texto: string; candidatos: string[]; cantidad: number; nota?: string }
-  /** "¿A cuál le pongo la nota?": `nota` goes on the line of the candidate named. */
-  | { tipo: 'nota'; nota: string; candidatos: string[] }
-  /** "¿Vacío tu carrito?" */
-  | { tipo: 'vaciar' };
+export type OpenQuestion = z.output<typeof ZOpenQuestionSchema>;
 
 /** A message to the customer. Builders in messages.es-CO.ts produce these. */
-export type Reply =
-  | { type: 'text'; body: string }
-  | {
-      type: 'buttons';
-      body: string;
-      header?: string;
-      footer?: string;
-      /** 1 to 3 buttons; titles ≤ 20 characters. */
-      buttons: Array<{ id: string; title: string }>;
-    }
-  | {
-      type: 'list';
-      body: string;
-      header?: string;
-      footer?: string;
-      /** Label of the button that opens the list, ≤ 20 characters. */
-      button: string;
-      /** ≤ 10 sections and ≤ 10 rows in total; row title ≤ 24, description ≤ 72. */
-      sections: Array<{ title: string; rows: Array<{ id: string; title: string; description?: string }> }>;
-    }
-  | {
-      type: 'cta_url';
-      body: string;
-      header?: string;
-      footer?: string;
-      /** ≤ 20 characters. */
-      displayText: string;
-      url: string;
-    };
+export type Reply = z.output<typeof ZReplySchema>;
 
 /** What an order needs from the conversation. Amounts are integer COP. */
-export interface OrderDraft {
-  items: CartLine[];
-  total: number;
-  direccion: string;
-  ubicacion?: Ubicacion;
-  telefonoContacto: string;
-}
+export type OrderDraft = z.output<typeof ZOrderDraftSchema>;
 
-/**
- * Side effects a turn asks for. They run after the session is committed, and the runner
- * sends the replies that depend on their outcome (order id, payment link).
- */
-export type Effect =
-  /**
-   * Payments off, or cash on delivery: create the order now. `reemplaza` names a payment link
-   * still pending from this conversation (the customer switched to cash): it must not also
-   * become an order if it is paid later without a person looking at it.
-   */
-  | { kind: 'create_order'; draft: OrderDraft; pago: 'sin_pago' | 'contraentrega'; reemplaza?: string }
-  /** Write the pending payment record for `gateway` and send its link. */
-  | { kind: 'create_payment'; draft: OrderDraft; gateway: 'wompi' | 'bold' | 'payu' | 'sandbox'; referencia: string; reemplaza?: string };
+/** Side effects a turn asks for (see `ZEffectSchema`). */
+export type Effect = z.output<typeof ZEffectSchema>;
 
 /** Everything a turn may depend on besides the session and the input; injected for purity. */
 export interface TurnContext {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { perGateway, ZGatewayIdSchema } from '../payments/adapters';
+import { DEFAULT_GATEWAY_ENVIRONMENT, GATEWAY_ENVIRONMENTS } from '../payments/gateway';
 
 /**
  * zod schemas of what is stored in RTDB: the one place where the seeds' Spanish field names
@@ -21,16 +23,13 @@ export type TMenuItemRecord = z.infer<typeof ZMenuItemRecordSchema>;
 
 export const ZGatewayToggleSchema = z.object({
   enabled: z.boolean().default(false),
-  environment: z.enum(['sandbox', 'production']).default('sandbox'),
+  environment: z.enum(GATEWAY_ENVIRONMENTS).default(DEFAULT_GATEWAY_ENVIRONMENT),
 });
 
 export const ZPaymentsConfigSchema = z.object({
   enabled: z.boolean().default(false),
   efectivo: z.boolean().default(false),
-  wompi: ZGatewayToggleSchema.optional(),
-  bold: ZGatewayToggleSchema.optional(),
-  payu: ZGatewayToggleSchema.optional(),
-  sandbox: ZGatewayToggleSchema.optional(),
+  ...perGateway(() => ZGatewayToggleSchema.optional()),
 });
 export type TPaymentsConfig = z.infer<typeof ZPaymentsConfigSchema>;
 
@@ -62,7 +61,6 @@ export const ZUbicacionSchema = z.object({
 });
 
 export const PAYMENT_STATES = ['pendiente', 'completado', 'rechazado', 'expirado', 'fraude_detectado'] as const;
-export type PaymentState = (typeof PAYMENT_STATES)[number];
 
 /** `tenants/{t}/pagos/{referencia}` (seed shape). */
 export const ZPaymentRecordSchema = z.object({
@@ -78,7 +76,7 @@ export const ZPaymentRecordSchema = z.object({
   telefonoContacto: z.string(),
   items: z.array(ZCartLineRecordSchema),
   fechaCreacion: z.number(),
-  gateway: z.enum(['wompi', 'bold', 'payu', 'sandbox']),
+  gateway: ZGatewayIdSchema,
   enlace: z.string(),
   /** Gateway's own link id (Bold), so the link is created once and reused. */
   enlaceGateway: z.string().optional(),

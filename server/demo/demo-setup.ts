@@ -5,6 +5,8 @@ import type { Database } from 'firebase-admin/database';
 import { z } from 'zod';
 import { readValue } from '../db/firebase';
 import { paths } from '../db/paths';
+import { demoGateway } from '../payments/adapters';
+import { DEFAULT_GATEWAY_ENVIRONMENT } from '../payments/gateway';
 import { importTenant } from '../tenants/import-tenant';
 import type { SecretsKey } from '../tenants/secrets-crypto';
 import { ZTenantFileSchema, type TTenantFile } from '../tenants/tenant-file';
@@ -64,7 +66,7 @@ export function demoTenantFile(sandboxSecret: string): TTenantFile {
     payments: {
       enabled: true,
       efectivo: true,
-      sandbox: { enabled: true, environment: 'sandbox', secret: sandboxSecret },
+      [demoGateway.sandboxAdapter.id]: { enabled: true, environment: DEFAULT_GATEWAY_ENVIRONMENT, secret: sandboxSecret },
     },
   });
 }

@@ -29,9 +29,6 @@ const REDACT_PATHS = [
   '*.rawBody',
   'req.headers.authorization',
   'req.headers["x-hub-signature-256"]',
-  'req.headers["x-bold-signature"]',
-  'req.headers["x-event-checksum"]',
-  'req.headers["x-sandbox-signature"]',
   'headers.authorization',
 ];
 
@@ -39,12 +36,14 @@ export interface LoggerOptions {
   level: string;
   /** Pretty, human output (development on a terminal); JSON otherwise. */
   pretty: boolean;
+  /** More lower-cased request headers to redact: gateways' signature headers (from the adapter registry). */
+  secretHeaders?: readonly string[];
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   return pino({
     level: options.level,
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    redact: { paths: [...REDACT_PATHS, ...(options.secretHeaders ?? []).map((h) => `req.headers[${JSON.stringify(h)}]`)], censor: '[redacted]' },
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
     transport: options.pretty

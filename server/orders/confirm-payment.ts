@@ -9,14 +9,14 @@ import type { LiveCache } from '../db/live-cache';
 import { ZPaymentRecordSchema, ZSettledTransactionSchema, type TPaymentRecord, type TSettledTransaction } from '../db/records';
 import { AppError, ErrorCode } from '../errors';
 import type { GatewayEnvironment, GatewayResult } from '../payments/gateway';
-import { paymentMethodsFor } from '../payments/gateway-manager';
+import { paymentMethodsFor } from '../payments/payment-methods';
 import { maskPhone } from '../observability/logger';
 import type { FaultInjector } from '../faults';
 import type { Metrics } from '../observability/metrics';
 import type { TenantStore } from '../tenants/tenant-store';
 import { advancePayment, type PaymentDecision } from './advance-payment';
 import { createClaimedOrder, createOrderOnce, ORDER_LEASE_MS } from './create-order';
-import { queueMessages, type QueuedMessage } from './outbox';
+import { queueMessages, type QueuedMessage } from '../messaging/outbox';
 import type { RecentlyDone } from './recently-done';
 
 /** Where a result came from; kept in the audit log. */

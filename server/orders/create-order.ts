@@ -9,7 +9,7 @@ import type { LiveCache } from '../db/live-cache';
 import { paths } from '../db/paths';
 import type { TOrderRecord } from '../db/records';
 import type { FaultInjector } from '../faults';
-import { queueMessages, type OutboxKind, type QueuedMessage } from './outbox';
+import { queueMessages, type OutboxKind, type QueuedMessage } from '../messaging/outbox';
 
 /** Long enough for the few writes of one order; a crashed holder blocks retries this long at most. */
 export const ORDER_LEASE_MS = 60_000;

@@ -1,53 +1,19 @@
-import type { Config } from '../config';
-import type { PaymentMethodOption } from '../conversation/types';
 import { AppError, ErrorCode } from '../errors';
-import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
+import type { Redacted } from '../observability/redacted';
 import { adapters } from './adapters';
 import type { GatewayAdapter, GatewayContext, GatewayEndpoints, GatewayEnvironment, GatewayId } from './gateway';
 
-/** The order in which gateways are offered to customers (DESIGN.md "Contracts"). */
-export const GATEWAY_ORDER: readonly GatewayId[] = ['wompi', 'bold', 'payu', 'sandbox'];
-export const CASH_LABEL = 'Efectivo contra entrega';
+/** A tenant's decrypted credentials for a gateway, unvalidated (the adapter's schema checks them); null when none. */
+export type GatewayCredentialsSource = (tenantId: string, gateway: GatewayId) => Promise<Redacted<unknown> | null>;
 
-/**
- * Methods offered after the phone step: the tenant's enabled gateways in order, then cash.
- * Payments switched off → none, and the order is created right away (the old flow).
- */
-export function paymentMethodsFor(tenant: TenantConfig): PaymentMethodOption[] {
-  if (!tenant.payments.enabled) return [];
-  const methods: PaymentMethodOption[] = [];
-  for (const gateway of GATEWAY_ORDER) {
-    if (tenant.payments[gateway]?.enabled) methods.push({ id: gateway, label: adapters[gateway].displayName });
-  }
-  if (tenant.payments.efectivo) methods.push({ id: 'efectivo', label: CASH_LABEL });
-  return methods;
-}
-
-/** Host overrides from config (tests point them at local servers); unset → the adapter's defaults. */
+/** Endpoint overrides from config (tests point them at local servers) and this app's public base URL. */
 export interface GatewayUrlOverrides {
-  wompiApiUrl?: string;
-  wompiCheckoutUrl?: string;
-  boldApiUrl?: string;
-  payuApiUrl?: string;
-  payuCheckoutUrl?: string;
-  /** Base of the sandbox checkout page: `{PUBLIC_BASE_URL}/sandbox/checkout`. */
-  sandboxCheckoutUrl: string;
+  /** By the variable names adapters declare in `endpointVariables`; unset → the adapter's defaults. */
+  variables: Readonly<Record<string, string | undefined>>;
+  /** `PUBLIC_BASE_URL`, for gateways whose pages this app serves. */
+  publicBaseUrl: string;
 }
 
-/** Host overrides as the configuration names them, plus the sandbox checkout served by this app. */
-export function gatewayUrlsFromConfig(
-  config: Pick<Config, 'WOMPI_API_URL' | 'WOMPI_CHECKOUT_URL' | 'BOLD_API_URL' | 'PAYU_API_URL' | 'PAYU_CHECKOUT_URL'>,
-  publicBaseUrl: string,
-): GatewayUrlOverrides {
-  return {
-    wompiApiUrl: config.WOMPI_API_URL,
-    wompiCheckoutUrl: config.WOMPI_CHECKOUT_URL,
-    boldApiUrl: config.BOLD_API_URL,
-    payuApiUrl: config.PAYU_API_URL,
-    payuCheckoutUrl: config.PAYU_CHECKOUT_URL,
-    sandboxCheckoutUrl: `${publicBaseUrl}/sandbox/checkout`,
-  };
-}
 
 /** The environment of the credentials in a context (every credentials schema has `environment`). */
 export function environmentOf(ctx: GatewayContext<unknown>): GatewayEnvironment {
@@ -57,7 +23,7 @@ export function environmentOf(ctx: GatewayContext<unknown>): GatewayEnvironment 
 /** Builds the context an adapter call needs: the tenant's decrypted credentials, validated, and the endpoints. */
 export class GatewayManager {
   constructor(
-    private readonly tenants: TenantStore,
+    private readonly credentials: GatewayCredentialsSource,
     private readonly urls: GatewayUrlOverrides,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -68,18 +34,15 @@ export class GatewayManager {
 
   /** Null when the tenant has no (valid) credentials for this gateway. */
   async context(tenantId: string, gateway: GatewayId): Promise<GatewayContext<unknown> | null> {
-    const raw = await this.tenants.gatewayCredentials(tenantId, gateway);
-    if (!raw) return null;
-    const parsed = adapters[gateway].credentialsSchema.safeParse(raw);
+    const stored = await this.credentials(tenantId, gateway);
+    if (!stored) return null;
+    const parsed = adapters[gateway].credentialsSchema.safeParse(stored.reveal());
     if (!parsed.success) return null;
     const environment = (parsed.data as { environment: GatewayEnvironment }).environment;
-    return { creds: parsed.data, endpoints: this.endpoints(gateway, environment), now: this.now };
-  }
-
-  /** Whether the owner has this gateway switched on (payments on, and the gateway on). */
-  async isEnabled(tenantId: string, gateway: GatewayId): Promise<boolean> {
-    const tenant = await this.tenants.getTenant(tenantId);
-    return Boolean(tenant?.payments.enabled && tenant.payments[gateway]?.enabled);
+    const ctx = { endpoints: this.endpoints(gateway, environment), now: this.now } as GatewayContext<unknown>;
+    // Not enumerable: a context logged by accident (or spread into a log line) carries no keys.
+    Object.defineProperty(ctx, 'creds', { value: parsed.data, enumerable: false });
+    return ctx;
   }
 
   async requireContext(tenantId: string, gateway: GatewayId): Promise<GatewayContext<unknown>> {
@@ -89,16 +52,12 @@ export class GatewayManager {
   }
 
   endpoints(gateway: GatewayId, environment: GatewayEnvironment): GatewayEndpoints {
-    const defaults = adapters[gateway].defaultEndpoints(environment);
-    switch (gateway) {
-      case 'wompi':
-        return { apiUrl: this.urls.wompiApiUrl ?? defaults.apiUrl, checkoutUrl: this.urls.wompiCheckoutUrl ?? defaults.checkoutUrl };
-      case 'bold':
-        return { apiUrl: this.urls.boldApiUrl ?? defaults.apiUrl, checkoutUrl: defaults.checkoutUrl };
-      case 'payu':
-        return { apiUrl: this.urls.payuApiUrl ?? defaults.apiUrl, checkoutUrl: this.urls.payuCheckoutUrl ?? defaults.checkoutUrl };
-      case 'sandbox':
-        return { apiUrl: '', checkoutUrl: this.urls.sandboxCheckoutUrl };
-    }
+    const adapter = adapters[gateway];
+    const defaults = adapter.defaultEndpoints(environment, this.urls.publicBaseUrl);
+    const override = (variable: string | undefined) => (variable === undefined ? undefined : this.urls.variables[variable]);
+    return {
+      apiUrl: override(adapter.endpointVariables.apiUrl) ?? defaults.apiUrl,
+      checkoutUrl: override(adapter.endpointVariables.checkoutUrl) ?? defaults.checkoutUrl,
+    };
   }
 }

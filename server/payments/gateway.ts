@@ -1,17 +1,20 @@
 import type { z } from 'zod';
+import type { GatewayId } from './adapters';
 
-/** The gateways this service speaks to. `sandbox` is the built-in demo gateway. */
-export type GatewayId = 'wompi' | 'bold' | 'payu' | 'sandbox';
-export const GATEWAY_IDS: readonly GatewayId[] = ['wompi', 'bold', 'payu', 'sandbox'];
+/** The gateways this service speaks to: derived from the adapter registry (`adapters/index.ts`). */
+export type { GatewayId } from './adapters';
 
 /** Normalized transaction status (reference/gateways.md §4). */
-export type GatewayStatus = 'approved' | 'declined' | 'pending' | 'voided' | 'error';
+export const GATEWAY_STATUSES = ['approved', 'declined', 'pending', 'voided', 'error'] as const;
+export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
 
 /** Our payment reference: `{tenantId}_{timestamp}_{random}`; letters, digits, `_` and `-`. */
 export type PaymentReference = string;
 
-/** Which of a gateway's environments a tenant's credentials belong to. */
-export type GatewayEnvironment = 'sandbox' | 'production';
+/** Which of a gateway's environments a tenant's credentials belong to; the first is the default. */
+export const GATEWAY_ENVIRONMENTS = ['sandbox', 'production'] as const;
+export type GatewayEnvironment = (typeof GATEWAY_ENVIRONMENTS)[number];
+export const DEFAULT_GATEWAY_ENVIRONMENT: GatewayEnvironment = GATEWAY_ENVIRONMENTS[0];
 
 /** One gateway result, normalized. Amounts are integer centavos. */
 export interface GatewayResult {
@@ -117,15 +120,45 @@ export interface GatewayCapabilities {
   statusQuerySchedule?: { firstAfterMs: number; everyMs: number };
 }
 
-export interface GatewayAdapter<Creds = unknown> {
-  readonly id: GatewayId;
-  /** Customer-facing name in the method list, e.g. "Wompi (Tarjeta, Nequi, PSE)". */
+/** One credential an owner types in: its key in the credentials object, its label, and whether it is secret. */
+export interface CredentialField {
+  key: string;
+  /** Label owners recognise from the gateway's dashboard (es-CO). */
+  label: string;
+  /** Secret fields are write-only: answers carry only their last 4 characters. */
+  secret: boolean;
+}
+
+/**
+ * A gateway, declared in one file under `adapters/`. Everything else (zod enums, name tables,
+ * pages, the method list, endpoint overrides) derives from these declarations (#13).
+ */
+export interface GatewayAdapter<Creds = unknown, Id extends string = string> {
+  /** Route parameter, record value and key under `payments/` and `secrets/{tenantId}/`. */
+  readonly id: Id;
+  /** Short brand name: kitchen board, owner's settings, owner-facing messages. */
+  readonly name: string;
+  /** Customer-facing name and method labels in the method list, e.g. "Wompi (Tarjeta, Nequi, PSE)". */
   readonly displayName: string;
+  /** Heading on the owner's settings page, when it differs from `name`. */
+  readonly ownerName?: string;
+  /** Listed on the owner's settings page always, or only once the tenant has it configured. */
+  readonly ownerListing: 'always' | 'when-configured';
+  /** Position in the customer's method list (lower first); cash comes after every gateway. */
+  readonly offerOrder: number;
+  /** The credential fields besides `environment`, in the order the settings page shows them. */
+  readonly credentialFields: readonly CredentialField[];
+  /** Lower-cased webhook headers that carry a signature or checksum; logs redact them. */
+  readonly signatureHeaders: readonly string[];
+  /** Query parameters the gateway adds when it sends the payer back to `/pay/{reference}`. */
+  readonly returnQueryParameters: readonly string[];
+  /** Configuration variables that override the default endpoints (tests point them at local servers). */
+  readonly endpointVariables: { apiUrl?: string; checkoutUrl?: string };
   /** Checked when an owner saves credentials or a tenant file is imported. */
   readonly credentialsSchema: z.ZodType<Creds>;
   readonly capabilities: GatewayCapabilities;
-  /** Default endpoints for an environment when no override is configured. */
-  defaultEndpoints(environment: GatewayEnvironment): GatewayEndpoints;
+  /** Default endpoints for an environment when no override is configured; `publicBaseUrl` is this app's. */
+  defaultEndpoints(environment: GatewayEnvironment, publicBaseUrl: string): GatewayEndpoints;
   /** Creates (or builds locally) the checkout for one payment. */
   createPaymentLink(input: CreatePaymentLinkInput, ctx: GatewayContext<Creds>): Promise<PaymentLink>;
   /** Asks the gateway for the current result of our reference; null when it knows nothing yet. */

@@ -1,16 +1,14 @@
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { acquireLease, releaseLease } from '../db/lease';
-import type { InboxRecord } from '../whatsapp/inbox';
 import type { Metrics } from '../observability/metrics';
 
-/** What every job gets. */
+/** What every job gets; a job that needs more declares it in its own deps. */
 export interface ReconcilerJobDeps {
   db: Database;
   logger: Logger;
   now: () => number;
   owner: string;
-  processMessage: (record: InboxRecord, messageKey: string) => Promise<void>;
 }
 
 export interface ReconcilerJob {
@@ -51,7 +49,10 @@ export class Reconciler {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce().catch(() => undefined), this.options.intervalMs);
+    this.timer = setInterval(
+      () => void this.runOnce().catch((error: unknown) => this.options.logger.error({ err: error }, 'reconciler run failed')),
+      this.options.intervalMs,
+    );
     this.timer.unref();
   }
 
@@ -88,7 +89,8 @@ export class Reconciler {
         }
       }
     } finally {
-      await releaseLease(db, { name: LEASE_NAME, owner }).catch(() => undefined);
+      // The lease expires on its own; a failed release only delays the next run.
+      await releaseLease(db, { name: LEASE_NAME, owner }).catch((error: unknown) => logger.warn({ err: error }, 'reconciler lease release failed'));
     }
     const ms = now() - acquiredAt;
     logger.info({ ms, results }, 'reconciler run');

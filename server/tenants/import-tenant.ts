@@ -1,11 +1,9 @@
 import type { Database } from 'firebase-admin/database';
 import { readValue, withTimeout } from '../db/firebase';
 import { paths } from '../db/paths';
-import type { GatewayId } from '../payments/gateway';
+import { GATEWAY_IDS } from '../payments/adapters';
 import type { SecretsKey } from './secrets-crypto';
 import type { TTenantFile } from './tenant-file';
-
-const GATEWAYS_IN_FILE = ['wompi', 'bold', 'payu', 'sandbox'] as const satisfies readonly GatewayId[];
 
 export class TenantImportError extends Error {
   constructor(message: string) {
@@ -42,7 +40,7 @@ export async function importTenant(db: Database, file: TTenantFile, key: Secrets
     ]),
   );
   const payments: Record<string, unknown> = { enabled: file.payments.enabled, efectivo: file.payments.efectivo };
-  for (const gateway of GATEWAYS_IN_FILE) {
+  for (const gateway of GATEWAY_IDS) {
     const block = file.payments[gateway];
     if (block) {
       const { enabled, ...creds } = block as { enabled: boolean; environment: string } & Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TENANT_ID_MAX_LENGTH, TENANT_ID_PATTERN, PHONE_NUMBER_ID_PATTERN } from '../db/paths';
-import { adapters } from '../payments/adapters';
+import { GATEWAY_IDS, perGateway, type GatewayCredentialsById, type GatewayId } from '../payments/adapters';
 import { placeholderReason } from '../placeholders';
 import { describeIssues, validationErrorMap } from '../validation-messages';
 
@@ -20,8 +20,13 @@ const ZMenuEntrySchema = z
   })
   .strict();
 
-const toggle = <T extends z.ZodType>(creds: T) =>
-  z.intersection(z.object({ enabled: z.boolean().default(true) }), creds);
+const ZEnabledSchema = z.object({ enabled: z.boolean().default(true) });
+const toggle = <T extends z.ZodType>(creds: T) => z.intersection(ZEnabledSchema, creds);
+
+/** `payments.<gateway>`: each gateway's credentials plus `enabled`, typed with that gateway's credentials. */
+const gatewayBlocks = perGateway((adapter) => toggle(adapter.credentialsSchema).optional()) as unknown as {
+  [G in GatewayId]: z.ZodOptional<z.ZodIntersection<typeof ZEnabledSchema, z.ZodType<GatewayCredentialsById[G]>>>;
+};
 
 export const ZTenantFileSchema = z
   .object({
@@ -44,10 +49,7 @@ export const ZTenantFileSchema = z
       .object({
         enabled: z.boolean().default(false),
         efectivo: z.boolean().default(false),
-        wompi: toggle(adapters.wompi.credentialsSchema).optional(),
-        bold: toggle(adapters.bold.credentialsSchema).optional(),
-        payu: toggle(adapters.payu.credentialsSchema).optional(),
-        sandbox: toggle(adapters.sandbox.credentialsSchema).optional(),
+        ...gatewayBlocks,
       })
       .strict()
       .default({ enabled: false, efectivo: false }),
@@ -65,7 +67,7 @@ export const ZTenantFileSchema = z
       if (reason) ctx.addIssue({ code: 'custom', path, message: `${reason}; put the real value from the dashboard here` });
     };
     placeholder(['whatsapp', 'accessToken'], file.whatsapp.accessToken);
-    for (const gateway of ['wompi', 'bold', 'payu', 'sandbox'] as const) {
+    for (const gateway of GATEWAY_IDS) {
       for (const [field, value] of Object.entries(file.payments[gateway] ?? {})) placeholder(['payments', gateway, field], value);
     }
   });

@@ -9,6 +9,7 @@ import {
   ZWhatsappConfigSchema,
   type TPaymentsConfig,
 } from '../db/records';
+import { Redacted } from '../observability/redacted';
 import type { GatewayId } from '../payments/gateway';
 import { ZEncryptedSecretSchema, type SecretsKey } from './secrets-crypto';
 
@@ -57,7 +58,7 @@ export class TenantStore {
   /** The last config built per tenant, with the parts it was built from (reused while they are unchanged). */
   private readonly built = new Map<string, { parts: unknown[]; config: TenantConfig | null }>();
   /** One decrypting parser per tenant and kind, so decryption results are cached by the live cache. */
-  private readonly decrypters = new Map<string, (raw: unknown) => unknown>();
+  private readonly decrypters = new Map<string, (raw: unknown) => Redacted<unknown> | null>();
 
   constructor(
     private readonly live: LiveCache,
@@ -95,12 +96,12 @@ export class TenantStore {
   /** The tenant's WhatsApp access token, decrypted. */
   async whatsappToken(tenantId: string): Promise<string | null> {
     const value = await this.secret(tenantId, 'whatsapp');
-    const parsed = ZWhatsappTokenSchema.safeParse(value);
+    const parsed = ZWhatsappTokenSchema.safeParse(value?.reveal());
     return parsed.success ? parsed.data.accessToken : null;
   }
 
-  /** A gateway's decrypted credentials (unvalidated; the adapter's schema checks them). */
-  async gatewayCredentials(tenantId: string, gateway: GatewayId): Promise<unknown> {
+  /** A gateway's decrypted credentials, wrapped so they cannot be logged (unvalidated; the adapter's schema checks them). */
+  async gatewayCredentials(tenantId: string, gateway: GatewayId): Promise<Redacted<unknown> | null> {
     return this.secret(tenantId, gateway);
   }
 
@@ -116,13 +117,13 @@ export class TenantStore {
     this.live.forget('phoneNumbers');
   }
 
-  private secret(tenantId: string, kind: string): Promise<unknown> {
+  private secret(tenantId: string, kind: string): Promise<Redacted<unknown> | null> {
     const key = `${tenantId}/${kind}`;
     let decrypt = this.decrypters.get(key);
     if (!decrypt) {
       decrypt = (raw: unknown) => {
         const stored = ZEncryptedSecretSchema.safeParse(raw);
-        return stored.success ? this.secretsKey.decrypt(stored.data, { tenantId, kind }) : null;
+        return stored.success ? new Redacted(this.secretsKey.decrypt(stored.data, { tenantId, kind })) : null;
       };
       this.decrypters.set(key, decrypt);
     }

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { CREDENTIAL_FIELDS } from '../admin/payments-settings';
+import { describeGateways } from '../payments/adapters';
 import { scriptJson, signInCard, STAFF_AUTH_SCRIPT, STAFF_STYLE, type SignInConfig } from './kitchen-signin';
 
 /**
@@ -16,21 +16,6 @@ export function adminPageRouter(signIn: SignInConfig): Router {
   return router;
 }
 
-/** Labels owners recognise from each gateway's dashboard. */
-const FIELD_LABELS: Record<string, string> = {
-  publicKey: 'Llave pública',
-  privateKey: 'Llave privada',
-  integritySecret: 'Secreto de integridad',
-  eventsSecret: 'Secreto de eventos',
-  apiKey: 'API key / llave de identidad',
-  secretKey: 'Llave secreta',
-  merchantId: 'Merchant ID',
-  accountId: 'Account ID',
-  apiLogin: 'API login',
-  algorithm: 'Algoritmo de firma (MD5, SHA, SHA256)',
-  secret: 'Secreto',
-};
-const GATEWAY_NAMES = { wompi: 'Wompi', bold: 'Bold', payu: 'PayU', sandbox: 'Pasarela de prueba (Sandbox)' };
 
 const ADMIN_STYLE = `
 main{max-width:900px}section.card{margin-bottom:16px}h2{margin:.2rem 0 .8rem;font-size:1.2rem}
@@ -44,9 +29,10 @@ td input{padding:8px}td.n{width:70px}td.p{width:120px}td.c{width:150px}td.d{widt
 `;
 
 const ADMIN_SCRIPT = `
-const FIELDS = ${scriptJson(CREDENTIAL_FIELDS)};
-const FIELD_LABELS = ${scriptJson(FIELD_LABELS)};
-const GATEWAY_NAMES = ${scriptJson(GATEWAY_NAMES)};
+/** Gateways in offer order, as the adapter registry describes them. */
+const GATEWAYS = ${scriptJson(describeGateways())};
+const FIELDS = Object.fromEntries(GATEWAYS.map((g) => [g.id, g.credentialFields]));
+const GATEWAY_NAMES = Object.fromEntries(GATEWAYS.map((g) => [g.id, g.ownerName]));
 let tenantId = null;
 const $ = (id) => document.getElementById(id);
 const base = () => '/api/admin/tenants/' + encodeURIComponent(tenantId);
@@ -61,9 +47,9 @@ function gatewayBlock(gateway, view) {
     el('select', { name: 'environment' },
       el('option', { value: 'sandbox', selected: v.environment === 'sandbox' }, 'Pruebas (sandbox)'),
       el('option', { value: 'production', selected: v.environment === 'production' }, 'Producción')),
-    el('div', { className: 'grid2' }, FIELDS[gateway].map((field) => el('div', {},
-      el('label', { for: gateway + '-' + field }, FIELD_LABELS[field] || field),
-      el('input', { id: gateway + '-' + field, name: field, autocomplete: 'off', placeholder: v.credentials[field] ? 'Guardada: ' + v.credentials[field] : 'Sin guardar' })))),
+    el('div', { className: 'grid2' }, FIELDS[gateway].map(({ key, label }) => el('div', {},
+      el('label', { for: gateway + '-' + key }, label),
+      el('input', { id: gateway + '-' + key, name: key, autocomplete: 'off', placeholder: v.credentials[key] ? 'Guardada: ' + v.credentials[key] : 'Sin guardar' })))),
     el('p', { className: 'muted' }, v.configured ? 'Credenciales guardadas. Deja un campo vacío para conservarlo.' : 'Faltan credenciales.'),
     el('div', { className: 'buttons' }, el('button', { type: 'button', className: 'secondary', onclick: () => probe(gateway) }, 'Probar ' + (GATEWAY_NAMES[gateway] || gateway))),
     el('p', { id: 'probe-' + gateway, role: 'status' }));
@@ -72,7 +58,7 @@ function gatewayBlock(gateway, view) {
 function renderPayments(view) {
   $('pay-enabled').checked = view.enabled;
   $('pay-cash').checked = view.efectivo;
-  const shown = ['wompi', 'bold', 'payu'].concat(view.gateways.sandbox ? ['sandbox'] : []);
+  const shown = GATEWAYS.filter((g) => g.ownerListing === 'always' || view.gateways[g.id]).map((g) => g.id);
   $('gateways').replaceChildren(...shown.map((g) => gatewayBlock(g, view.gateways[g])));
 }
 
@@ -81,7 +67,7 @@ function paymentsBody() {
   document.querySelectorAll('fieldset[data-gateway]').forEach((fs) => {
     const gateway = fs.dataset.gateway;
     const credentials = {};
-    FIELDS[gateway].forEach((field) => { const value = fs.querySelector('[name="' + field + '"]').value.trim(); if (value) credentials[field] = value; });
+    FIELDS[gateway].forEach(({ key }) => { const value = fs.querySelector('[name="' + key + '"]').value.trim(); if (value) credentials[key] = value; });
     const enabled = fs.querySelector('[name=enabled]').checked;
     const environment = fs.querySelector('[name=environment]').value;
     const touched = Object.keys(credentials).length > 0;

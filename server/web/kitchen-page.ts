@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { describeGateways } from '../payments/adapters';
 import { scriptJson, signInCard, STAFF_AUTH_SCRIPT, STAFF_STYLE, type SignInConfig } from './kitchen-signin';
 
 /**
@@ -32,7 +33,7 @@ const KITCHEN_STYLE = `
 
 const STATE_LABELS = { pendiente: 'Pendiente', en_preparacion: 'En preparación', en_camino: 'En camino', entregado: 'Entregado', cancelado: 'Cancelado' };
 const NEXT_STATE = { pendiente: 'en_preparacion', en_preparacion: 'en_camino', en_camino: 'entregado' };
-const GATEWAY_NAMES = { wompi: 'Wompi', bold: 'Bold', payu: 'PayU', sandbox: 'Pago de prueba (sandbox)' };
+const GATEWAY_NAMES = Object.fromEntries(describeGateways().map((g) => [g.id, g.name]));
 
 const KITCHEN_SCRIPT = `
 const STATE_LABELS = ${scriptJson(STATE_LABELS)};

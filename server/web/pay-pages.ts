@@ -1,5 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { AppError, ErrorCode } from '../errors';
+import { rateLimitedHandler } from '../http-errors';
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { readValue, withTimeout } from '../db/firebase';
@@ -7,6 +9,7 @@ import { paths } from '../db/paths';
 import { readPayment } from '../db/read-payment';
 import type { TPaymentRecord } from '../db/records';
 import { orderKeyForPayment } from '../orders/confirm-payment';
+import { GATEWAY_RETURN_PARAMETERS } from '../payments/adapters';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
 import { formatCOP } from '../money';
@@ -37,8 +40,8 @@ export interface StatusPageExtras {
   chatLink?: ChatLink;
 }
 
-/** Query parameters gateways add when they send the payer back (Wompi, PayU, Bold, sandbox). */
-const RETURN_MARKERS = ['id', 'transactionState', 'referenceCode', 'bold-order-id', 'bold-tx-status', 'sandbox', 'vista'];
+/** Query parameters that mark a payer coming back: each gateway's (from the registry), and our own `vista`. */
+const RETURN_MARKERS = [...GATEWAY_RETURN_PARAMETERS, 'vista'];
 
 /** What the payer's status page may know: the state and the order id, nothing private. */
 export interface PaymentStatusView {
@@ -97,14 +100,11 @@ export function payPagesRouter(deps: PayPagesDeps): Router {
     limit: deps.statusRateLimitPerMinute ?? 120,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    message: { error: { code: 'RATE_LIMITED', message: 'too many requests, slow down' } },
+    handler: rateLimitedHandler('too many requests, slow down'),
   });
   router.get('/api/payments/:ref/status', limiter, async (req: Request, res: Response) => {
     const found = await loadPayment(String(req.params.ref));
-    if (!found) {
-      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'unknown payment' } });
-      return;
-    }
+    if (!found) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'unknown payment' });
     res.set('cache-control', 'no-store').json(await statusOf(found.tenantId, found.record));
   });
   return router;

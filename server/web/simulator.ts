@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import axios from 'axios';
 import express, { type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { rateLimitedHandler } from '../http-errors';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { DEMO_DISPLAY_NUMBER, DEMO_PHONE_NUMBER_ID } from '../demo/demo-setup';
@@ -162,7 +163,7 @@ export function simulatorRouter(deps: SimulatorDeps): Router {
     limit: SEND_RATE_LIMIT_PER_MINUTE,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    message: { error: { code: 'RATE_LIMITED', message: 'too many messages, slow down' } },
+    handler: rateLimitedHandler('too many messages, slow down'),
   });
   // JSON only: a cross-site form cannot send application/json without a CORS preflight,
   // which this server never grants, so other sites cannot make the page's customer speak.

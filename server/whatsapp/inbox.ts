@@ -2,6 +2,7 @@ import type { Database } from 'firebase-admin/database';
 import { z } from 'zod';
 import { withTimeout } from '../db/firebase';
 import { keyFor, paths } from '../db/paths';
+import { ZInboundInputSchema } from '../conversation/schemas';
 import type { InboundMessage } from './inbound.schema';
 
 /**
@@ -11,27 +12,18 @@ import type { InboundMessage } from './inbound.schema';
  */
 export const INBOX_PENDING_PATH = 'inbox/pending';
 
-export interface InboxRecord {
-  tenantId: string;
-  phoneNumberId: string;
-  messageId: string;
-  waId: string;
-  profileName?: string;
-  input: InboundMessage['input'];
-  recibido: number;
-  estado: 'pendiente' | 'procesado';
-}
-
-export const ZInboxRecordSchema = z.looseObject({
+/** `inbox/messages/{key}`: one accepted message, read back by the retry sweep after a crash. */
+export const ZInboxRecordSchema = z.object({
   tenantId: z.string(),
   phoneNumberId: z.string(),
   messageId: z.string(),
   waId: z.string(),
   profileName: z.string().optional(),
-  input: z.looseObject({ kind: z.enum(['text', 'choice', 'location', 'unsupported']) }),
+  input: ZInboundInputSchema,
   recibido: z.number(),
   estado: z.enum(['pendiente', 'procesado']),
 });
+export type InboxRecord = z.output<typeof ZInboxRecordSchema>;
 
 export const messageKeyOf = (messageId: string): string => keyFor(messageId);
 

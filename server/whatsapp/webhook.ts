@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { BackgroundTasks } from '../background';
 import { AppError, ErrorCode, WebhookSignatureError } from '../errors';
-import { runTurn, type TurnDeps } from '../conversation/run-turn';
+import { runTurn, type TurnDeps } from './run-turn';
 import { maskPhone } from '../observability/logger';
 import { parseWebhook, ZWebhookEnvelopeSchema, type InboundMessage } from './inbound.schema';
 import { recordInbound, type InboxRecord } from './inbox';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Database } from 'firebase-admin/database';
 import request from 'supertest';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../functions-emulator/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../embedded-database/embedded-database';
 import { GRAPH_API_VERSION, loadConfig, type Config } from '../../server/config';
 import { ensureDemoTenant } from '../../server/demo/demo-setup';
 import { connectDatabase, type DatabaseConnection } from '../../server/db/firebase';

@@ -22,6 +22,7 @@ import type {
   TransactionLookup,
   WebhookVerification,
 } from '../gateway';
+import { GATEWAY_ENVIRONMENTS } from '../gateway';
 import {
   GATEWAY_TIMEOUT_MS,
   hmacSha256Hex,
@@ -49,7 +50,7 @@ const NANOSECONDS_PER_MILLISECOND = 1_000_000;
 
 export const ZBoldCredentialsSchema = z
   .object({
-    environment: z.enum(['sandbox', 'production']),
+    environment: z.enum(GATEWAY_ENVIRONMENTS),
     /** Llave de identidad: `Authorization: x-api-key <apiKey>` on every API call (§2.1). */
     apiKey: z.string().trim().min(1),
     /** Llave secreta: webhook HMAC key. '' only in sandbox, where Bold signs with '' (§2.3). */
@@ -215,13 +216,24 @@ function pickNotification(notifications: TBoldWebhookBody[]): TBoldWebhookBody |
 // Adapter
 // ---------------------------------------------------------------------------------------------
 
-export const boldAdapter: GatewayAdapter<TBoldCredentials> = {
+export const boldAdapter: GatewayAdapter<TBoldCredentials, 'bold'> = {
   id: 'bold',
+  name: 'Bold',
   displayName: 'Bold (Tarjeta, PSE, Nequi)',
+  ownerListing: 'always',
+  offerOrder: 20,
+  credentialFields: [
+    { key: 'apiKey', label: 'API key / llave de identidad', secret: true },
+    { key: 'secretKey', label: 'Llave secreta', secret: true },
+  ],
+  signatureHeaders: ['x-bold-signature'],
+  returnQueryParameters: ['bold-order-id', 'bold-tx-status'],
+  // Bold's checkout is the URL its link API returns; only the API host is overridable.
+  endpointVariables: { apiUrl: 'BOLD_API_URL' },
   credentialsSchema: ZBoldCredentialsSchema,
   capabilities: { statusLookup: true, refunds: false },
 
-  defaultEndpoints(_environment: GatewayEnvironment): GatewayEndpoints {
+  defaultEndpoints(_environment: GatewayEnvironment, _publicBaseUrl: string): GatewayEndpoints {
     // One host for both modes: the key pair decides test vs live (§2.1).
     return { apiUrl: 'https://integrations.api.bold.co', checkoutUrl: 'https://checkout.bold.co' };
   },

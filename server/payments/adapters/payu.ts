@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { ErrorCode, GatewayError, WebhookSignatureError } from '../../errors';
 import { decimalPesosToCents } from '../../money';
 import {
+  GATEWAY_ENVIRONMENTS,
   AMOUNT_UNKNOWN_IN_CENTS,
   type CreatePaymentLinkInput,
   type GatewayAdapter,
@@ -67,7 +68,7 @@ export const PAYU_ALGORITHMS = ['MD5', 'SHA', 'SHA256'] as const;
 export type PayuAlgorithm = (typeof PAYU_ALGORITHMS)[number];
 
 export const ZPayuCredentialsSchema = z.object({
-  environment: z.enum(['sandbox', 'production']),
+  environment: z.enum(GATEWAY_ENVIRONMENTS),
   merchantId: z.string().trim().regex(/^\d+$/, 'PayU merchantId is numeric (e.g. 508029)'),
   accountId: z.string().trim().regex(/^\d+$/, 'PayU accountId is numeric (e.g. 512321 for Colombia)'),
   apiKey: z.string().trim().min(1),
@@ -239,37 +240,6 @@ export function payuConfirmationNewValue(value: string): string | null {
 }
 
 /**
- * Response-page `new_value`: TX_VALUE rounded to ONE decimal, half to even (150.25 → 150.2,
- * 150.35 → 150.4, 150.34 → 150.3), on integer centavos (§3.3). Not used for confirmations.
- */
-export function payuResponsePageNewValue(txValue: string): string | null {
-  const cents = decimalPesosToCents(txValue);
-  if (cents === null) return null;
-  let tenths = Math.floor(cents / 10);
-  const remainder = cents % 10;
-  if (remainder > 5 || (remainder === 5 && tenths % 2 === 1)) tenths += 1;
-  return `${Math.floor(tenths / 10)}.${tenths % 10}`;
-}
-
-export interface PayuResponsePageSignatureInput {
-  merchantId: string;
-  referenceCode: string;
-  txValue: string;
-  currency: string;
-  transactionState: string;
-}
-
-/**
- * The signature the response page (`responseUrl`) carries, for display-only checks: the page is
- * payer-controlled and never fulfils an order (§3.8). Null when TX_VALUE is not a decimal.
- */
-export function payuResponsePageSignature(input: PayuResponsePageSignatureInput, apiKey: string, algorithm: PayuAlgorithm = 'MD5'): string | null {
-  const newValue = payuResponsePageNewValue(input.txValue);
-  if (newValue === null) return null;
-  return payuSignature([apiKey, input.merchantId, input.referenceCode, newValue, input.currency, input.transactionState], algorithm);
-}
-
-/**
  * Form fields of a form-urlencoded body. The first occurrence of a name wins, so a duplicated
  * field cannot shadow the value that was signed.
  */
@@ -386,13 +356,28 @@ function toQueryResult(reference: string, order: TPayuOrder, tx: TPayuTransactio
 // Adapter
 // ---------------------------------------------------------------------------------------------
 
-export const payuAdapter: GatewayAdapter<TPayuCredentials> = {
+export const payuAdapter: GatewayAdapter<TPayuCredentials, 'payu'> = {
   id: 'payu',
+  name: 'PayU',
   displayName: 'PayU (Tarjeta, PSE, Efecty)',
+  ownerListing: 'always',
+  offerOrder: 30,
+  credentialFields: [
+    { key: 'merchantId', label: 'Merchant ID', secret: true },
+    { key: 'accountId', label: 'Account ID', secret: true },
+    { key: 'apiKey', label: 'API key / llave de identidad', secret: true },
+    { key: 'apiLogin', label: 'API login', secret: true },
+    // A setting, not a secret: shown in full.
+    { key: 'algorithm', label: 'Algoritmo de firma (MD5, SHA, SHA256)', secret: false },
+  ],
+  // The confirmation's signature travels in the form body (`sign`), not in a header.
+  signatureHeaders: [],
+  returnQueryParameters: ['transactionState', 'referenceCode'],
+  endpointVariables: { apiUrl: 'PAYU_API_URL', checkoutUrl: 'PAYU_CHECKOUT_URL' },
   credentialsSchema: ZPayuCredentialsSchema,
   capabilities: { statusLookup: true, refunds: false, statusQuerySchedule: { firstAfterMs: PAYU_FIRST_QUERY_AFTER_MS, everyMs: PAYU_QUERY_EVERY_MS } },
 
-  defaultEndpoints(environment: GatewayEnvironment): GatewayEndpoints {
+  defaultEndpoints(environment: GatewayEnvironment, _publicBaseUrl: string): GatewayEndpoints {
     return environment === 'production'
       ? { apiUrl: 'https://api.payulatam.com', checkoutUrl: 'https://checkout.payulatam.com/ppp-web-gateway-payu/' }
       : { apiUrl: 'https://sandbox.api.payulatam.com', checkoutUrl: 'https://sandbox.checkout.payulatam.com/ppp-web-gateway-payu/' };

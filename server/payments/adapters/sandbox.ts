@@ -18,6 +18,7 @@ import type {
   TransactionLookup,
   WebhookVerification,
 } from '../gateway';
+import { GATEWAY_ENVIRONMENTS } from '../gateway';
 import {
   hmacSha256Hex,
   invalidWebhookBody,
@@ -36,7 +37,7 @@ export const SANDBOX_SIGNATURE_HEADER = 'x-sandbox-signature';
 // ---------------------------------------------------------------------------------------------
 
 export const ZSandboxCredentialsSchema = z.object({
-  environment: z.enum(['sandbox', 'production']),
+  environment: z.enum(GATEWAY_ENVIRONMENTS),
   /** HMAC key for `x-sandbox-signature`. */
   secret: z.string().trim().min(1),
 });
@@ -96,15 +97,29 @@ export function sandboxWebhookSignature(rawBody: Buffer, secret: string): string
 // Adapter
 // ---------------------------------------------------------------------------------------------
 
-export const sandboxAdapter: GatewayAdapter<TSandboxCredentials> = {
+/** Where this app serves the sandbox checkout page (server/web/demo-checkout.ts). */
+export const SANDBOX_CHECKOUT_PATH = '/sandbox/checkout';
+/** Query parameter the sandbox checkout adds when it sends the payer back: the decision taken. */
+export const SANDBOX_RETURN_PARAMETER = 'sandbox';
+
+export const sandboxAdapter: GatewayAdapter<TSandboxCredentials, 'sandbox'> = {
   id: 'sandbox',
+  name: 'Pago de prueba (sandbox)',
   displayName: 'Pago de prueba (Sandbox)',
+  ownerName: 'Pasarela de prueba (Sandbox)',
+  // A demo gateway: owners see it once the demo tenant has it, never as an offer to set up.
+  ownerListing: 'when-configured',
+  offerOrder: 90,
+  credentialFields: [{ key: 'secret', label: 'Secreto', secret: true }],
+  signatureHeaders: [SANDBOX_SIGNATURE_HEADER],
+  returnQueryParameters: [SANDBOX_RETURN_PARAMETER],
+  endpointVariables: {},
   credentialsSchema: ZSandboxCredentialsSchema,
   capabilities: { statusLookup: false, refunds: false },
 
-  defaultEndpoints(_environment: GatewayEnvironment): GatewayEndpoints {
-    // The checkout lives in this app; the caller fills the base in from PUBLIC_BASE_URL.
-    return { apiUrl: '', checkoutUrl: '' };
+  defaultEndpoints(_environment: GatewayEnvironment, publicBaseUrl: string): GatewayEndpoints {
+    // The checkout lives in this app.
+    return { apiUrl: '', checkoutUrl: `${publicBaseUrl}${SANDBOX_CHECKOUT_PATH}` };
   },
 
   async createPaymentLink(input: CreatePaymentLinkInput, ctx: GatewayContext<TSandboxCredentials>): Promise<PaymentLink> {

@@ -24,6 +24,7 @@ import type {
   TransactionLookup,
   WebhookVerification,
 } from '../gateway';
+import { GATEWAY_ENVIRONMENTS } from '../gateway';
 import {
   GATEWAY_TIMEOUT_MS,
   invalidGatewayResponse,
@@ -57,7 +58,7 @@ const WOMPI_KEY_PREFIXES = {
 
 export const ZWompiCredentialsSchema = z
   .object({
-    environment: z.enum(['sandbox', 'production']),
+    environment: z.enum(GATEWAY_ENVIRONMENTS),
     // Trimmed: a pasted secret with a trailing newline would fail every checksum (§1.8).
     publicKey: z.string().trim().min(1),
     privateKey: z.string().trim().min(1),
@@ -290,13 +291,26 @@ function toResult(tx: TWompiTransaction): GatewayResult {
 // Adapter
 // ---------------------------------------------------------------------------------------------
 
-export const wompiAdapter: GatewayAdapter<TWompiCredentials> = {
+export const wompiAdapter: GatewayAdapter<TWompiCredentials, 'wompi'> = {
   id: 'wompi',
+  name: 'Wompi',
   displayName: 'Wompi (Tarjeta, Nequi, PSE)',
+  ownerListing: 'always',
+  offerOrder: 10,
+  credentialFields: [
+    { key: 'publicKey', label: 'Llave pública', secret: true },
+    { key: 'privateKey', label: 'Llave privada', secret: true },
+    { key: 'integritySecret', label: 'Secreto de integridad', secret: true },
+    { key: 'eventsSecret', label: 'Secreto de eventos', secret: true },
+  ],
+  // Wompi also sends the body's checksum as a header (§1.3); we read the body's.
+  signatureHeaders: ['x-event-checksum'],
+  returnQueryParameters: ['id'],
+  endpointVariables: { apiUrl: 'WOMPI_API_URL', checkoutUrl: 'WOMPI_CHECKOUT_URL' },
   credentialsSchema: ZWompiCredentialsSchema,
   capabilities: { statusLookup: true, refunds: false },
 
-  defaultEndpoints(environment: GatewayEnvironment): GatewayEndpoints {
+  defaultEndpoints(environment: GatewayEnvironment, _publicBaseUrl: string): GatewayEndpoints {
     return {
       apiUrl: environment === 'production' ? 'https://production.wompi.co/v1' : 'https://sandbox.wompi.co/v1',
       // One checkout host for both: the public key prefix picks the environment (§1.1).

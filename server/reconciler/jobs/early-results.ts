@@ -5,13 +5,13 @@ import { readValue, withTimeout } from '../../db/firebase';
 import { AppError, ErrorCode } from '../../errors';
 import { paths, tenantOfReference } from '../../db/paths';
 import { confirmPayment, type ConfirmPaymentDeps } from '../../orders/confirm-payment';
-import { deliverMessages, type OutboxDeps } from '../../orders/outbox';
-import type { GatewayResult } from '../../payments/gateway';
+import { deliverMessages, type OutboxDeps } from '../../messaging/outbox';
+import { ZGatewayResultSchema } from '../../payments/gateway-result';
 
 const BATCH = 200;
 
-export const ZEarlyResultSchema = z.looseObject({
-  result: z.looseObject({ reference: z.string(), status: z.string(), transactionId: z.string() }),
+export const ZEarlyResultSchema = z.object({
+  result: ZGatewayResultSchema,
   /** Absent on results kept before it was recorded: those are not applied, and expire. */
   environment: z.enum(['sandbox', 'production']).optional(),
   receivedAt: z.number(),
@@ -38,7 +38,7 @@ export async function applyEarlyResult(deps: EarlyResultsDeps, reference: string
   try {
     outcome = await confirmPayment(deps.confirm, {
       tenantId,
-      result: parsed.data.result as unknown as GatewayResult,
+      result: parsed.data.result,
       source: 'early_result',
       environment: parsed.data.environment,
     });

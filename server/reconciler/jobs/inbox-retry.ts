@@ -9,8 +9,13 @@ import type { ReconcilerJobDeps } from '../reconciler';
 export const INBOX_RETRY_AFTER_MS = 60_000;
 const BATCH = 100;
 
+export interface InboxRetryDeps extends ReconcilerJobDeps {
+  /** Runs one accepted message again (the WhatsApp intake's own processing). */
+  processMessage: (record: InboxRecord, messageKey: string) => Promise<void>;
+}
+
 /** Finds accepted WhatsApp messages whose processing never finished and runs them again. */
-export async function retryPendingInbox(deps: ReconcilerJobDeps): Promise<{ retried: number; dropped: number }> {
+export async function retryPendingInbox(deps: InboxRetryDeps): Promise<{ retried: number; dropped: number }> {
   const now = deps.now();
   const snap = await withTimeout(
     deps.db.ref(INBOX_PENDING_PATH).orderByValue().endAt(now - INBOX_RETRY_AFTER_MS).limitToFirst(BATCH).once('value'),
@@ -27,7 +32,7 @@ export async function retryPendingInbox(deps: ReconcilerJobDeps): Promise<{ retr
     }
     // One worker per message, even with several instances sweeping.
     if (!(await acquireLease(deps.db, { name: `inbox-${messageKey}`, owner: `${deps.owner}:${randomUUID()}`, ttlMs: INBOX_RETRY_AFTER_MS, now }))) continue;
-    await deps.processMessage(parsed.data as unknown as InboxRecord, messageKey);
+    await deps.processMessage(parsed.data, messageKey);
     retried++;
   }
   return { retried, dropped };

@@ -6,7 +6,8 @@ import { readValue, withTimeout } from '../../db/firebase';
 import { paths } from '../../db/paths';
 import { ZPaymentRecordSchema, type TPaymentRecord } from '../../db/records';
 import { confirmPayment, ensurePaidOrder, type ConfirmPaymentDeps } from '../../orders/confirm-payment';
-import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../../orders/outbox';
+import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../../messaging/outbox';
+import { ZGatewayIdSchema } from '../../payments/adapters';
 import { environmentOf, type GatewayManager } from '../../payments/gateway-manager';
 
 /** How many pending payments one run looks at, and how many gateway calls run at once. */
@@ -28,7 +29,7 @@ export interface PendingPaymentsDeps {
 /** `pendingPayments/{ref}`: what the poller walks; removed when the payment settles. */
 export const ZPendingEntrySchema = z.looseObject({
   tenantId: z.string(),
-  gateway: z.enum(['wompi', 'bold', 'payu', 'sandbox']),
+  gateway: ZGatewayIdSchema,
   createdAt: z.number(),
   recordatorio: z.number().optional(),
   /** When the gateway was last asked (only kept for gateways with their own query schedule). */

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deleteApp, initializeApp } from 'firebase-admin/app';
 import { getDatabase, ServerValue } from 'firebase-admin/database';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../functions-emulator/embedded-database';
-import { encodeRecord } from '../../../functions-emulator/rtdb/write-log';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../embedded-database/embedded-database';
+import { encodeRecord } from '../../../embedded-database/rtdb/write-log';
 
 /** The embedded database's data directory: lock, start from any file, the log's damaged records, close (#12). */
 
@@ -30,7 +30,7 @@ describe('embedded database data directory', () => {
     const dir = newDir();
     const db = await open(dir);
     try {
-      const second = spawnSync(process.execPath, ['--import', 'tsx', 'functions-emulator/start-database.ts'], {
+      const second = spawnSync(process.execPath, ['--import', 'tsx', 'embedded-database/start-database.ts'], {
         cwd: ROOT,
         env: { PATH: process.env.PATH, DATA_DIR: dir, EMBEDDED_DATABASE_PORT: '0' },
         encoding: 'utf8',

@@ -21,7 +21,7 @@ interface Incarnation {
 
 /** `npm run db` in a child process on a free port, with its data under `dataDir`. */
 function startDatabaseProcess(dataDir: string): Promise<Incarnation> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'functions-emulator/start-database.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'embedded-database/start-database.ts'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, DATA_DIR: dataDir, EMBEDDED_DATABASE_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

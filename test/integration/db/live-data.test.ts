@@ -1,4 +1,4 @@
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../functions-emulator/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../embedded-database/embedded-database';
 import { coalescedUpdate } from '../../../server/db/coalesced-update';
 import { connectDatabase, transact, type DatabaseConnection } from '../../../server/db/firebase';
 import { LiveCache } from '../../../server/db/live-cache';

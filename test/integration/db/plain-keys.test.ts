@@ -1,8 +1,8 @@
 import { deleteApp, initializeApp, type App } from 'firebase-admin/app';
 import { getDatabase, type Database } from 'firebase-admin/database';
 import { WebSocket } from 'ws';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../functions-emulator/embedded-database';
-import { hashNode, normalize } from '../../../functions-emulator/rtdb/tree';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../embedded-database/embedded-database';
+import { hashNode, normalize } from '../../../embedded-database/rtdb/tree';
 
 /**
  * Keys named like Object.prototype members are ordinary keys (#12). Through firebase-admin for

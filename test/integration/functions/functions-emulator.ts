@@ -6,18 +6,18 @@ import { freePort } from '../../helpers/harness';
 
 /**
  * The Firebase Functions emulator (firebase-tools, Node only, runs offline) serving
- * functions-emulator/functions.ts. It loads the TypeScript source through tsx instead of the
+ * functions/functions.ts. It loads the TypeScript source through tsx instead of the
  * compiled `dist/` the deploy uses, so the test needs no build: a throwaway codebase in the
  * OS temp folder whose entry registers tsx and re-exports our module. Its dotenv and
  * `.secret.local` hold the configuration exactly as a deploy's would
- * (functions-emulator/env/.env.<project> and Secret Manager).
+ * (functions/env/.env.<project> and Secret Manager).
  */
 const REPO = resolve(__dirname, '../../..');
 const READY_TIMEOUT_MS = 90_000;
 
 export interface FunctionsEmulatorOptions {
   projectId: string;
-  /** Params and plain settings, as in functions-emulator/env/.env.<project>. */
+  /** Params and plain settings, as in functions/env/.env.<project>. */
   dotenv: (functionsUrl: string) => Record<string, string>;
   /** Secrets, as in Secret Manager (the emulator reads `.secret.local`). */
   secrets: Record<string, string>;
@@ -46,7 +46,7 @@ export async function startFunctionsEmulator(options: FunctionsEmulatorOptions):
   // Our dependencies, so the CLI's dependency check finds firebase-admin and firebase-functions.
   const { dependencies } = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'functions-under-test', private: true, main: 'index.js', dependencies }));
-  writeFileSync(join(dir, 'index.js'), `require('tsx/cjs');\nmodule.exports = require(${JSON.stringify(join(REPO, 'functions-emulator/functions.ts'))});\n`);
+  writeFileSync(join(dir, 'index.js'), `require('tsx/cjs');\nmodule.exports = require(${JSON.stringify(join(REPO, 'functions/functions.ts'))});\n`);
   mkdirSync(join(dir, 'env'));
   writeFileSync(join(dir, 'env', `.env.${options.projectId}`), dotenvText(options.dotenv(apiUrl)));
   writeFileSync(join(dir, '.secret.local'), dotenvText(options.secrets));

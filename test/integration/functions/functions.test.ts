@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ScheduledEvent } from 'firebase-functions/v2/scheduler';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../functions-emulator/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../embedded-database/embedded-database';
 import { connectDatabase, type DatabaseConnection } from '../../../server/db/firebase';
 import { importTenant } from '../../../server/tenants/import-tenant';
 import { SecretsKey } from '../../../server/tenants/secrets-crypto';
@@ -13,7 +13,7 @@ import { startWompiServer, type WompiServer } from '../../servers/wompi-server';
 import { startFunctionsEmulator, type FunctionsEmulator } from './functions-emulator';
 
 /**
- * The Cloud Functions entry (functions-emulator/functions.ts) against the embedded RTDB:
+ * The Cloud Functions entry (functions/functions.ts) against the embedded RTDB:
  * `api` served by the real Functions emulator, whose runtime parses bodies before our
  * handler (as Cloud Functions does); `reconcile`'s handler called as Cloud Scheduler would
  * (the emulator ignores scheduled functions without the Pub/Sub emulator, a download).
@@ -76,7 +76,7 @@ describe('Cloud Functions: the api function and the scheduled reconciler', () =>
   }, 120_000);
 
   afterAll(async () => {
-    const { closeInstanceRuntime } = await import('../../../functions-emulator/functions-runtime');
+    const { closeInstanceRuntime } = await import('../../../functions/functions-runtime');
     await closeInstanceRuntime();
     await emulator?.close();
     await assertions?.close();
@@ -149,7 +149,7 @@ describe('Cloud Functions: the api function and the scheduled reconciler', () =>
     wompi.setTransactions(reference, [wompiTransaction({ reference, status: 'APPROVED', amountInCents: 3300000, paymentMethodType: 'NEQUI' })]);
     expect(await ordersOf(waId)).toHaveLength(0);
 
-    const { reconcile } = await import('../../../functions-emulator/functions');
+    const { reconcile } = await import('../../../functions/functions');
     const event = { jobName: 'firebase-schedule-reconcile-us-central1', scheduleTime: new Date().toISOString() } as ScheduledEvent;
     await reconcile.run(event);
     const orders = await ordersOf(waId);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../functions-emulator/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../embedded-database/embedded-database';
 import { FAULT_POINTS } from '../../../server/faults';
 import { startHarness, type Harness } from '../../helpers/harness';
 import { chooseMethod, orderUpToMethods, ordersOf } from '../../helpers/ordering';

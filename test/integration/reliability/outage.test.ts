@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../functions-emulator/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../embedded-database/embedded-database';
 import { startHarness, type Harness } from '../../helpers/harness';
 import { chooseMethod, orderUpToMethods, ordersOf } from '../../helpers/ordering';
 import { changeFor, newWamid, webhookBody } from '../../helpers/whatsapp-payloads';

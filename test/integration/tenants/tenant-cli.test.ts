@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../functions-emulator/embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../embedded-database/embedded-database';
 import { connectDatabase } from '../../../server/db/firebase';
 import { demoTenantFile } from '../../../server/demo/demo-setup';
 import { writeRuntimeFile, type TRuntimeInfo } from '../../../server/dev/runtime-file';

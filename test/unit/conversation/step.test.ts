@@ -976,7 +976,6 @@ describe('messages for the runner', () => {
       msg.paymentReminder({ url: link.url, total: 33000 }),
       msg.paymentExpired(),
       msg.sessionExpired(),
-      msg.errorTryAgain(),
     ]);
   });
 });

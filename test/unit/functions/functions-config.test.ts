@@ -1,5 +1,5 @@
 import { ConfigError } from '../../../server/config';
-import { functionsEnvironment, functionsRuntimeSettings, loadFunctionsConfig, type FunctionsParamValues } from '../../../functions-emulator/functions-config';
+import { functionsEnvironment, functionsRuntimeSettings, loadFunctionsConfig, type FunctionsParamValues } from '../../../functions/functions-config';
 import { silentLogger } from '../../../server/observability/logger';
 
 const params: FunctionsParamValues = {

@@ -24,7 +24,7 @@ const VECTOR_WITHOUT_BASE64_SIGNATURE = 'e9dd88af091c765200927bae56e457873f81d92
 const creds: TBoldCredentials = { environment: 'production', apiKey: 'identity-key-example', secretKey: VECTOR_SECRET };
 
 function ctx(overrides: Partial<TBoldCredentials> = {}): GatewayContext<TBoldCredentials> {
-  return { creds: { ...creds, ...overrides }, endpoints: boldAdapter.defaultEndpoints('production'), now: () => new Date('2025-06-01T12:00:00Z') };
+  return { creds: { ...creds, ...overrides }, endpoints: boldAdapter.defaultEndpoints('production', 'https://pedidos.example'), now: () => new Date('2025-06-01T12:00:00Z') };
 }
 
 function webhook(rawBody: string, signature?: string): RawWebhook {

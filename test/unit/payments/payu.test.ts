@@ -4,8 +4,6 @@ import {
   mapPayuTransactionState,
   payuAdapter,
   payuConfirmationNewValue,
-  payuResponsePageNewValue,
-  payuResponsePageSignature,
   payuSignature,
   type TPayuCredentials,
   ZPayuCredentialsSchema,
@@ -28,7 +26,7 @@ const OFFICIAL_MERCHANT_ID = '508029';
 
 function ctx(overrides: Partial<TPayuCredentials> = {}): GatewayContext<TPayuCredentials> {
   const merged = { ...creds, ...overrides };
-  return { creds: merged, endpoints: payuAdapter.defaultEndpoints(merged.environment), now: () => new Date('2025-06-01T12:00:00Z') };
+  return { creds: merged, endpoints: payuAdapter.defaultEndpoints(merged.environment, 'https://pedidos.example'), now: () => new Date('2025-06-01T12:00:00Z') };
 }
 
 /** A confirmation POST with a literal `sign`, as the §3.9 rows give it. */
@@ -152,34 +150,6 @@ describe('PayU confirmation new_value (§3.3)', () => {
     expect(payuConfirmationNewValue('150.255')).toBeNull();
     expect(payuConfirmationNewValue('1.5e3')).toBeNull();
     expect(payuConfirmationNewValue('')).toBeNull();
-  });
-});
-
-describe('PayU response-page new_value (§3.3): half-even to one decimal', () => {
-  it.each([
-    ['150.25', '150.2', '00286dc735bd9eaa8ae3a3a4cbb40688'],
-    ['150.35', '150.4', '9df2bb60e2838170009040982967923f'],
-    ['150.34', '150.3', '779f163be9347a691bcdb25064644795'],
-  ])('rounds TX_VALUE %s to %s and reproduces the official signature', (txValue, newValue, digest) => {
-    expect(payuResponsePageNewValue(txValue)).toBe(newValue);
-    expect(
-      payuResponsePageSignature(
-        { merchantId: OFFICIAL_MERCHANT_ID, referenceCode: 'TestPayU04', txValue, currency: 'USD', transactionState: '6' },
-        OFFICIAL_API_KEY,
-      ),
-    ).toBe(digest);
-  });
-
-  it('signs the made-up response page row (TX_VALUE 45000.00, state 4)', () => {
-    expect(
-      payuResponsePageSignature({ merchantId: '900001', referenceCode: 'PEDIDO-1001', txValue: '45000.00', currency: 'COP', transactionState: '4' }, 'ExampleApiKey123'),
-    ).toBe('bbdbe69e9eee67675cd3e12c274a4ca7');
-  });
-
-  it('rounds 0.05 down to 0.0 and 0.15 up to 0.2, where toFixed would not', () => {
-    expect(payuResponsePageNewValue('0.05')).toBe('0.0');
-    expect(payuResponsePageNewValue('0.15')).toBe('0.2');
-    expect(payuResponsePageNewValue('45000')).toBe('45000.0');
   });
 });
 

@@ -1,5 +1,4 @@
-import { adapters, getAdapter, isGatewayId } from '../../../server/payments/adapters';
-import { GATEWAY_IDS } from '../../../server/payments/gateway';
+import { adapters, GATEWAY_IDS, getAdapter, isGatewayId } from '../../../server/payments/adapters';
 
 describe('gateway registry', () => {
   it('has one adapter per gateway id, each under its own id', () => {
@@ -35,9 +34,9 @@ describe('gateway registry', () => {
       { apiUrl: 'https://sandbox.api.payulatam.com', checkoutUrl: 'https://sandbox.checkout.payulatam.com/ppp-web-gateway-payu/' },
     ],
     ['payu', 'production', { apiUrl: 'https://api.payulatam.com', checkoutUrl: 'https://checkout.payulatam.com/ppp-web-gateway-payu/' }],
-    ['sandbox', 'production', { apiUrl: '', checkoutUrl: '' }],
+    ['sandbox', 'production', { apiUrl: '', checkoutUrl: 'https://pedidos.example/sandbox/checkout' }],
   ] as const)('defaults %s %s endpoints to the documented hosts', (id, environment, endpoints) => {
-    expect(getAdapter(id).defaultEndpoints(environment)).toEqual(endpoints);
+    expect(getAdapter(id).defaultEndpoints(environment, 'https://pedidos.example')).toEqual(endpoints);
   });
 
   it('requires an environment in every credentials schema', () => {

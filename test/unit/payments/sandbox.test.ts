@@ -27,7 +27,7 @@ describe('sandbox gateway', () => {
 
   it('has no status lookup and leaves its endpoints to the app', async () => {
     expect(sandboxAdapter.capabilities.statusLookup).toBe(false);
-    expect(sandboxAdapter.defaultEndpoints('sandbox')).toEqual({ apiUrl: '', checkoutUrl: '' });
+    expect(sandboxAdapter.defaultEndpoints('sandbox', 'https://pedidos.example')).toEqual({ apiUrl: '', checkoutUrl: 'https://pedidos.example/sandbox/checkout' });
     await expect(sandboxAdapter.fetchResult('r', ctx())).resolves.toBeNull();
   });
 

@@ -27,7 +27,7 @@ const VECTOR_TIMESTAMP = 1700000123;
 function ctx(overrides: Partial<TWompiCredentials> = {}): GatewayContext<TWompiCredentials> {
   const merged = { ...creds, ...overrides };
   // A minute after the §1.9 vector's timestamp: events are checked against Wompi's retry window.
-  return { creds: merged, endpoints: wompiAdapter.defaultEndpoints(merged.environment), now: () => new Date((VECTOR_TIMESTAMP + 60) * 1000) };
+  return { creds: merged, endpoints: wompiAdapter.defaultEndpoints(merged.environment, 'https://pedidos.example'), now: () => new Date((VECTOR_TIMESTAMP + 60) * 1000) };
 }
 
 /** The §1.9 event-checksum vector as a full event body, checksum written in literally. */

@@ -1,10 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { GATEWAY_IDS } from '../server/payments/adapters';
 import { connectDatabase } from '../server/db/firebase';
 import { ensureDemoSecrets, ensureDemoTenant, type TDemoSecrets } from '../server/demo/demo-setup';
 import { SecretsKey } from '../server/tenants/secrets-crypto';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-database';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../embedded-database/embedded-database';
 
 /**
  * `npm run emulators` (after `npm run build`): the functions of functions.ts under the Firebase
@@ -115,7 +116,7 @@ async function seedDemoRestaurant(host: string, secrets: TDemoSecrets): Promise<
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, 'dist/functions-emulator/functions.js'))) fail('dist/ is missing: run `npm run build` first (`npm run emulators` does).');
+  if (!existsSync(join(ROOT, 'dist/functions/functions.js'))) fail('dist/ is missing: run `npm run build` first (`npm run emulators` does).');
   const dataDir = process.env.DATA_DIR ?? '.data';
   const secrets = ensureDemoSecrets(dataDir);
   const secretFile = writeLocalSecrets(secrets);
@@ -172,11 +173,11 @@ async function main(): Promise<void> {
         '',
         `Functions: api at ${api}`,
         `  WhatsApp webhook: ${api}/api/webhooks/whatsapp`,
-        `  payment webhooks: ${api}/api/webhooks/payment/{wompi|bold|payu|sandbox}`,
+        `  payment webhooks: ${api}/api/webhooks/payment/{${GATEWAY_IDS.join('|')}}`,
         `  reconcile: scheduled every 2 minutes once deployed; the emulator skips it (it needs the Pub/Sub emulator)`,
         `  database: ${official ? 'official RTDB emulator' : 'embedded RTDB'} at ${databaseHost}, namespace ${PROJECT_ID}${embedded ? `, data in ${join(dataDir, 'database.json')}` : ''}`,
         `  auth emulator: 127.0.0.1:${AUTH_PORT}`,
-        `  settings: functions-emulator/env/.env.${PROJECT_ID}; secrets: ${secretFile}`,
+        `  settings: functions/env/.env.${PROJECT_ID}; secrets: ${secretFile}`,
         `  chat as a customer: npm run chat -- --url ${api}`,
         '',
       ].join('\n'),

@@ -1,7 +1,7 @@
 /**
  * Cloud Functions for Firebase entry (2nd gen): the same `server/` code as `npm start`, scaled
  * out by the platform. `firebase.json` points here through package.json `main` (the compiled
- * `dist/functions-emulator/functions.js`); see docs/DEPLOY.md.
+ * `dist/functions/functions.js`); see docs/DEPLOY.md.
  *
  * - `api`: the whole Express app (WhatsApp and payment webhooks, /pay pages, owners' API,
  *   kitchen board) as one HTTPS function; instances share nothing but the database.

@@ -1,7 +1,9 @@
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { ZReplySchema } from '../conversation/schemas';
 import type { Reply } from '../conversation/types';
+import { jitteredBackoffMs, type BackoffPolicy } from '../backoff';
 import { coalescedUpdate } from '../db/coalesced-update';
 import { withTimeout } from '../db/firebase';
 import { isTenantId, paths } from '../db/paths';
@@ -9,7 +11,7 @@ import { maskPhone } from '../observability/logger';
 import type { FaultInjector } from '../faults';
 import type { Metrics } from '../observability/metrics';
 import type { TenantStore } from '../tenants/tenant-store';
-import { GraphApiError, type GraphClient } from '../whatsapp/graph-client';
+import { GraphApiError, type GraphClient } from './graph-client';
 
 /**
  * Messages that must reach a customer go through `outbox/{id}` (with a small index in
@@ -17,42 +19,35 @@ import { GraphApiError, type GraphClient } from '../whatsapp/graph-client';
  * the state change that caused them, then delivered. Ids are deterministic per cause, so a
  * retried cause rewrites the same entry instead of adding a second one.
  */
-export type OutboxKind =
-  | 'respuesta'
-  | 'confirmacion_pedido'
-  | 'enlace_pago'
-  | 'pago_confirmado'
-  | 'pago_rechazado'
-  | 'pago_en_revision'
-  | 'recordatorio_pago'
-  | 'pago_expirado'
-  | 'estado_pedido';
+export const OUTBOX_KINDS = [
+  'respuesta',
+  'confirmacion_pedido',
+  'enlace_pago',
+  'pago_confirmado',
+  'pago_rechazado',
+  'pago_en_revision',
+  'recordatorio_pago',
+  'pago_expirado',
+  'estado_pedido',
+] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
-export interface OutboxEntry {
-  tenantId: string;
-  /** Customer wa_id. */
-  to: string;
-  kind: OutboxKind;
-  reply: Reply;
-  estado: 'pendiente' | 'enviado' | 'fallido';
-  creado: number;
-  intentos: number;
-  siguienteIntento: number;
-  wamid?: string;
-  enviado?: number;
-  ultimoError?: { codigo?: number; mensaje: string };
-}
-
-export const ZOutboxEntrySchema = z.looseObject({
+/** `outbox/{id}`: one message to deliver, read back by the retry sweep after a crash. */
+export const ZOutboxEntrySchema = z.object({
   tenantId: z.string(),
+  /** Customer wa_id. */
   to: z.string(),
-  kind: z.string(),
-  reply: z.looseObject({ type: z.enum(['text', 'buttons', 'list', 'cta_url']) }),
+  kind: z.enum(OUTBOX_KINDS),
+  reply: ZReplySchema,
   estado: z.enum(['pendiente', 'enviado', 'fallido']),
   creado: z.number(),
   intentos: z.number().default(0),
   siguienteIntento: z.number().default(0),
+  wamid: z.string().optional(),
+  enviado: z.number().optional(),
+  ultimoError: z.object({ codigo: z.number().optional(), mensaje: z.string() }).optional(),
 });
+export type OutboxEntry = z.output<typeof ZOutboxEntrySchema>;
 
 export const OUTBOX_PENDING_PATH = 'outboxPending';
 /**
@@ -62,14 +57,14 @@ export const OUTBOX_PENDING_PATH = 'outboxPending';
 export const OUTBOX_FAILED_PATH = 'outboxFailed';
 /** Give up on a message this long after it was created. */
 export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-const RETRY_BASE_MS = 30_000;
 /**
  * The sweep leaves a new message alone this long: the writer delivers it right away, and a
  * sweep racing that delivery would send it twice. Longer than the slowest direct delivery
  * (GRAPH_MAX_ATTEMPTS × GRAPH_TIMEOUT_MS plus backoff ≈ 31 s).
  */
 export const OUTBOX_SWEEP_GRACE_MS = 60_000;
-const RETRY_CAP_MS = 30 * 60 * 1000;
+/** Between sweeps' attempts of one message. */
+const RETRY_BACKOFF: BackoffPolicy = { baseMs: 30_000, capMs: 30 * 60 * 1000 };
 
 export interface QueuedMessage {
   outboxId: string;
@@ -108,6 +103,8 @@ export interface OutboxDeps {
   tenants: TenantStore;
   logger: Logger;
   now: () => number;
+  /** Jitter for retry times; Math.random unless a test injects one. */
+  random?: () => number;
 }
 
 /**
@@ -131,7 +128,7 @@ async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage, 
   try {
     const tenant = await deps.tenants.getTenant(entry.tenantId);
     const token = await deps.tenants.whatsappToken(entry.tenantId);
-    if (!tenant || !token) throw new GraphApiError('tenant has no WhatsApp number or token', undefined, undefined, true);
+    if (!tenant || !token) throw new GraphApiError('tenant has no WhatsApp number or token', { permanent: true });
     const { messageId } = await deps.graph.send({ phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token, to: entry.to }, entry.reply);
     deps.metrics?.messagesSent.inc({ kind: entry.kind });
     // Shares its round trip with other messages' marks under load.
@@ -156,7 +153,7 @@ async function deliverOne(deps: OutboxDeps, { outboxId, entry }: QueuedMessage, 
     const failed = graphError?.permanent === true || tooOld;
     const ultimoError = { codigo: graphError?.metaCode ?? null, mensaje: String((error as Error).message).slice(0, 300) };
     deps.metrics?.graphErrors.inc({ code: String(graphError?.metaCode ?? 'none'), permanent: String(failed) });
-    const next = now + Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** (intentos - 1));
+    const next = now + Math.round(jitteredBackoffMs(intentos, RETRY_BACKOFF, deps.random));
     try {
       await withTimeout(
         deps.db.ref().update({
@@ -193,7 +190,7 @@ export async function retryDueMessages(deps: OutboxDeps, limit = 100): Promise<{
       await deps.db.ref(`${OUTBOX_PENDING_PATH}/${outboxId}`).remove();
       continue;
     }
-    const entry = parsed.data as unknown as OutboxEntry;
+    const entry = parsed.data;
     const list = byRecipient.get(entry.to) ?? [];
     list.push({ outboxId, entry });
     byRecipient.set(entry.to, list);

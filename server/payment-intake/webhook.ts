@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import type { BackgroundTasks } from '../background';
 import { AppError, ErrorCode, WebhookSignatureError } from '../errors';
 import { confirmPayment, type ConfirmPaymentDeps } from '../orders/confirm-payment';
-import { deliverMessages, type OutboxDeps } from '../orders/outbox';
+import { deliverMessages, type OutboxDeps } from '../messaging/outbox';
 import { tenantOfReference } from '../db/paths';
-import { isGatewayId } from './adapters';
-import { AMOUNT_UNKNOWN_IN_CENTS, type GatewayAdapter, type GatewayContext, type GatewayResult, type RawWebhook, type WebhookVerification } from './gateway';
-import type { GatewayManager } from './gateway-manager';
+import { isGatewayId, type GatewayId } from '../payments/adapters';
+import { AMOUNT_UNKNOWN_IN_CENTS, type GatewayAdapter, type GatewayContext, type GatewayResult, type RawWebhook, type WebhookVerification } from '../payments/gateway';
+import type { GatewayManager } from '../payments/gateway-manager';
 
 export interface PaymentWebhookDeps {
   confirm: ConfirmPaymentDeps;
@@ -59,7 +59,7 @@ export function paymentWebhookHandler(deps: PaymentWebhookDeps) {
       if (error instanceof WebhookSignatureError) log.warn({ reason: error.message, likelyCause: error.likelyCause }, 'payment webhook rejected: bad signature');
       throw error;
     }
-    if (verification.testMode && !(await deps.gateways.isEnabled(tenantId, gateway))) {
+    if (verification.testMode && !(await gatewayEnabled(deps, tenantId, gateway))) {
       // A key anyone can compute is honoured only while the owner has this gateway switched on (#12).
       log.warn('test-mode signature for a gateway the tenant has switched off; refused');
       throw new WebhookSignatureError('test-mode signature for a disabled gateway', 'the gateway is off for this tenant');
@@ -131,4 +131,10 @@ function lowerCaseHeaders(headers: Request['headers']): Record<string, string | 
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
   return out;
+}
+
+/** Whether the owner has this gateway switched on (payments on, and the gateway on). */
+async function gatewayEnabled(deps: PaymentWebhookDeps, tenantId: string, gateway: GatewayId): Promise<boolean> {
+  const tenant = await deps.confirm.tenants.getTenant(tenantId);
+  return Boolean(tenant?.payments.enabled && tenant.payments[gateway]?.enabled);
 }

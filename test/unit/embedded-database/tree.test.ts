@@ -1,4 +1,4 @@
-import { applyQuery, hashNode, nameCompare, normalize, resolveServerValues, setAt } from '../../../functions-emulator/rtdb/tree';
+import { applyQuery, hashNode, nameCompare, normalize, resolveServerValues, setAt } from '../../../embedded-database/rtdb/tree';
 
 describe('embedded RTDB data model', () => {
   it('orders integer keys numerically before string keys, as Firebase does', () => {

@@ -7,12 +7,12 @@ import { z } from 'zod';
 import { paths } from '../db/paths';
 import { readPayment } from '../db/read-payment';
 import { formatCOP } from '../money';
-import { sandboxWebhookSignature, SANDBOX_SIGNATURE_HEADER } from '../payments/adapters/sandbox';
+import { demoGateway } from '../payments/adapters';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { TenantStore } from '../tenants/tenant-store';
 import { escapeHtml, page } from './html';
 
-export interface SandboxCheckoutDeps {
+export interface DemoCheckoutDeps {
   db: Database;
   tenants: TenantStore;
   gateways: GatewayManager;
@@ -38,19 +38,19 @@ const ZDecisionSchema = z.object({
  * decision travels exactly as a real gateway's would: a webhook signed with the tenant's
  * sandbox secret, posted to `/api/webhooks/payment/sandbox`; the payer is sent back to `/pay/{ref}`.
  */
-export function sandboxCheckoutRouter(deps: SandboxCheckoutDeps): Router {
+export function demoCheckoutRouter(deps: DemoCheckoutDeps): Router {
   const router = express.Router();
 
   const load = async (reference: string) => {
     const found = await readPayment(deps.db, reference);
-    if (!found || found.record.gateway !== 'sandbox') return null;
+    if (!found || found.record.gateway !== demoGateway.sandboxAdapter.id) return null;
     const { tenantId, record } = found;
     const tenant = await deps.tenants.getTenant(tenantId);
-    if (!tenant?.payments.sandbox?.enabled) return null;
+    if (!tenant?.payments[demoGateway.sandboxAdapter.id]?.enabled) return null;
     return { tenantId, tenant, record };
   };
 
-  router.get('/sandbox/checkout/:ref', async (req: Request, res: Response) => {
+  router.get(`${demoGateway.SANDBOX_CHECKOUT_PATH}/:ref`, async (req: Request, res: Response) => {
     const found = await load(String(req.params.ref));
     if (!found) {
       res.status(404).type('html').send(page('Pago no encontrado', '<div class="card"><h1>Pago no encontrado</h1></div>'));
@@ -79,14 +79,14 @@ ${
     );
   });
 
-  router.post('/sandbox/checkout/:ref', express.urlencoded({ extended: false, limit: '10kb' }), async (req: Request, res: Response) => {
+  router.post(`${demoGateway.SANDBOX_CHECKOUT_PATH}/:ref`, express.urlencoded({ extended: false, limit: '10kb' }), async (req: Request, res: Response) => {
     const found = await load(String(req.params.ref));
     if (!found) {
       res.status(404).type('html').send(page('Pago no encontrado', '<div class="card"><h1>Pago no encontrado</h1></div>'));
       return;
     }
     const form = ZDecisionSchema.parse({ ...req.body, demora: Array.isArray(req.body?.demora) ? req.body.demora.at(-1) : req.body?.demora });
-    const ctx = await deps.gateways.requireContext(found.tenantId, 'sandbox');
+    const ctx = await deps.gateways.requireContext(found.tenantId, demoGateway.sandboxAdapter.id);
     const outcome = DECISIONS[form.decision];
     const body = JSON.stringify({
       reference: found.record.referencia,
@@ -97,17 +97,17 @@ ${
       method: outcome.method,
       message: outcome.message,
     });
-    const signature = sandboxWebhookSignature(Buffer.from(body), (ctx.creds as { secret: string }).secret);
+    const signature = demoGateway.sandboxWebhookSignature(Buffer.from(body), (ctx.creds as { secret: string }).secret);
     const send = () =>
       axios
-        .post(`${deps.selfBaseUrl()}/api/webhooks/payment/sandbox`, body, {
-          headers: { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: signature },
+        .post(`${deps.selfBaseUrl()}/api/webhooks/payment/${demoGateway.sandboxAdapter.id}`, body, {
+          headers: { 'content-type': 'application/json', [demoGateway.SANDBOX_SIGNATURE_HEADER]: signature },
           timeout: 10_000,
         })
-        .catch((error: unknown) => deps.logger.error({ err: error, reference: found.record.referencia }, 'sandbox webhook delivery failed'));
+        .catch((error: unknown) => deps.logger.error({ err: error, reference: found.record.referencia }, 'demo checkout webhook delivery failed'));
     if (form.demora > 0) setTimeout(() => void send(), form.demora * 1000).unref();
     else await send();
-    res.redirect(303, `/pay/${encodeURIComponent(found.record.referencia)}?sandbox=${form.decision}`);
+    res.redirect(303, `/pay/${encodeURIComponent(found.record.referencia)}?${demoGateway.SANDBOX_RETURN_PARAMETER}=${form.decision}`);
   });
   return router;
 }

@@ -9,7 +9,7 @@ import type { RuntimeSettings } from '../server/runtime';
  *
  * Where the values come from on Cloud Functions:
  * - secrets (`defineSecret`): Secret Manager, `firebase functions:secrets:set NAME`;
- * - params (`defineString`): `functions-emulator/env/.env.<projectId>`, asked for at first deploy;
+ * - params (`defineString`): `functions/env/.env.<projectId>`, asked for at first deploy;
  * - any other `.env` variable: a line in those same dotenv files (deployed as environment
  *   variables), except names the platform reserves (`PORT`, `FIREBASE_*`), which are mapped here;
  * - project id and database URL: the platform's `FIREBASE_CONFIG`.

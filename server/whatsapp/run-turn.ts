@@ -4,14 +4,15 @@ import { readValue, transact, withTimeout } from '../db/firebase';
 import { isReference, paths } from '../db/paths';
 import { PAYMENT_STATES } from '../db/records';
 import { createOrderOnce } from '../orders/create-order';
-import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../orders/outbox';
+import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../messaging/outbox';
 import { maskPhone } from '../observability/logger';
 import type { TenantConfig } from '../tenants/tenant-store';
-import { inboxDoneUpdate, type InboxRecord } from '../whatsapp/inbox';
-import { orderConfirmed } from './messages.es-CO';
-import { infoQuestionOf } from './questions';
-import { step } from './step';
-import type { Effect, InboundInput, PaymentMethodOption, PendingPaymentStatus, Reply, Session, TenantView } from './types';
+import { inboxDoneUpdate, type InboxRecord } from './inbox';
+import { orderConfirmed } from '../conversation/messages.es-CO';
+import { infoQuestionOf } from '../conversation/questions';
+import { ZSessionSchema, ZStoredTurnSchema } from '../conversation/schemas';
+import { step } from '../conversation/step';
+import type { Effect, PaymentMethodOption, PendingPaymentStatus, Reply, Session, TenantView } from '../conversation/types';
 
 /** Starts a payment for a `create_payment` effect; implemented by the payments module. */
 export interface PaymentStarter {
@@ -35,16 +36,7 @@ export interface TurnDeps extends OutboxDeps {
 }
 
 /** What is kept of the last turn, so reprocessing a message after a crash replays it instead of stepping twice. */
-interface StoredTurn {
-  messageKey: string;
-  replies: Reply[];
-  effects: Effect[];
-}
-
-const ZStoredSessionSchema = z.looseObject({
-  paso: z.enum(['inicio', 'ordenando', 'direccion', 'telefono', 'metodo_pago', 'esperando_pago']),
-  actualizado: z.number(),
-});
+type StoredTurn = z.output<typeof ZStoredTurnSchema>;
 
 /** How many recent message keys a session remembers, to never apply a message twice. */
 const REMEMBERED_MESSAGES = 10;
@@ -56,15 +48,12 @@ export function toTenantView(tenant: TenantConfig, methods: PaymentMethodOption[
 /** Reads a stored session back into the conversation's shape; anything unreadable starts over. */
 function readStoredSession(raw: unknown): { session: Session | null; lastTurn?: StoredTurn; recent: string[] } {
   if (!raw || typeof raw !== 'object') return { session: null, recent: [] };
-  const value = raw as Record<string, unknown> & { ultimoTurno?: StoredTurn; procesados?: unknown };
+  const value = raw as { ultimoTurno?: unknown; procesados?: unknown };
   const recent = Array.isArray(value.procesados) ? value.procesados.filter((k): k is string => typeof k === 'string') : [];
-  const lastTurn = value.ultimoTurno
-    ? { messageKey: value.ultimoTurno.messageKey, replies: value.ultimoTurno.replies ?? [], effects: value.ultimoTurno.effects ?? [] }
-    : undefined;
-  if (!ZStoredSessionSchema.safeParse(raw).success) return { session: null, lastTurn, recent };
-  const { ultimoTurno: _t, procesados: _p, ...rest } = value;
-  const session = { ...(rest as unknown as Session), carrito: Array.isArray(rest.carrito) ? (rest.carrito as Session['carrito']) : [] };
-  return { session, lastTurn, recent };
+  const turn = ZStoredTurnSchema.safeParse(value.ultimoTurno);
+  const lastTurn = turn.success ? turn.data : undefined;
+  const session = ZSessionSchema.safeParse(raw);
+  return { session: session.success ? session.data : null, lastTurn, recent };
 }
 
 function paymentReferenceFor(tenantId: string, messageKey: string, receivedAt: number): () => string {
@@ -91,7 +80,7 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
   const now = deps.now();
   const view = toTenantView(tenant, deps.payments.paymentMethods(tenant));
   // "ya pedí y no ha llegado": only then is the customer's last order read (#14).
-  const lastOrder = infoQuestionOf(record.input as InboundInput)?.kind === 'order_status' ? await readLastOrder(deps, record.tenantId, record.waId, log) : undefined;
+  const lastOrder = infoQuestionOf(record.input)?.kind === 'order_status' ? await readLastOrder(deps, record.tenantId, record.waId, log) : undefined;
   const ctx = {
     ...(lastOrder ? { lastOrder } : {}),
     pendingPaymentStatus: undefined as PendingPaymentStatus | undefined,
@@ -117,7 +106,7 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
         outcome = { replies: [], effects: [] };
         return undefined;
       }
-      const result = step(stored.session, record.input as InboundInput, ctx);
+      const result = step(stored.session, record.input, ctx);
       outcome = { replies: result.replies, effects: result.effects, paso: result.session.paso };
       return {
         ...result.session,

@@ -1,48 +1,39 @@
 import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
+import { jitteredBackoffMs, type BackoffPolicy } from '../backoff';
+import { WHATSAPP_LIMITS } from '../conversation/messages.es-CO';
 import type { Reply } from '../conversation/types';
 
 /** Per-request timeout for Graph API calls. */
 export const GRAPH_TIMEOUT_MS = 10_000;
 /** Attempts per send, including the first. */
 export const GRAPH_MAX_ATTEMPTS = 3;
-const BACKOFF_BASE_MS = 300;
-const BACKOFF_CAP_MS = 3000;
+/** Between attempts of one send. */
+const SEND_BACKOFF: BackoffPolicy = { baseMs: 300, capMs: 3000 };
 
 /** Meta error codes worth retrying (reference/whatsapp-cloud-api.md §6.2); everything else is permanent. */
 const RETRYABLE_CODES = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131056, 131057, 133004]);
 
-/** Documented limits of interactive messages (reference §5.4–5.7). */
-export const LIMITS = {
-  textBody: 4096,
-  interactiveBody: 1024,
-  listBody: 4096,
-  header: 60,
-  footer: 60,
-  buttonTitle: 20,
-  buttonId: 256,
-  buttons: 3,
-  listButton: 20,
-  sections: 10,
-  rows: 10,
-  sectionTitle: 24,
-  rowId: 200,
-  rowTitle: 24,
-  rowDescription: 72,
-  ctaDisplayText: 20,
-} as const;
+
+export interface GraphApiErrorOptions {
+  /** Meta's error code, when the response carried one. */
+  metaCode?: number;
+  httpStatus?: number;
+  /** True when sending again cannot help (131047 outside the 24-hour window, bad token…). */
+  permanent: boolean;
+}
 
 export class GraphApiError extends Error {
-  constructor(
-    message: string,
-    /** Meta's error code, when the response carried one. */
-    readonly metaCode: number | undefined,
-    readonly httpStatus: number | undefined,
-    /** True when sending again cannot help (131047 outside the 24-hour window, bad token…). */
-    readonly permanent: boolean,
-  ) {
+  readonly metaCode: number | undefined;
+  readonly httpStatus: number | undefined;
+  readonly permanent: boolean;
+
+  constructor(message: string, options: GraphApiErrorOptions) {
     super(message);
     this.name = 'GraphApiError';
+    this.metaCode = options.metaCode;
+    this.httpStatus = options.httpStatus;
+    this.permanent = options.permanent;
   }
   toJSON() {
     return { name: this.name, message: this.message, metaCode: this.metaCode, httpStatus: this.httpStatus, permanent: this.permanent };
@@ -90,7 +81,7 @@ export class GraphClient {
     const body = { messaging_product: 'whatsapp', recipient_type: 'individual', to: `+${target.to}`, ...toGraphMessage(reply) };
     const data = await this.post(target, body);
     const parsed = ZSendResponseSchema.safeParse(data);
-    if (!parsed.success) throw new GraphApiError('unexpected send response', undefined, 200, false);
+    if (!parsed.success) throw new GraphApiError('unexpected send response', { httpStatus: 200, permanent: false });
     return { messageId: parsed.data.messages[0]!.id };
   }
 
@@ -110,11 +101,10 @@ export class GraphClient {
         lastError = toGraphError(res.status, res.data);
       } catch (error) {
         // Network failure or timeout: nothing reached Meta, so trying again is safe.
-        lastError = new GraphApiError(`network error: ${(error as Error).message}`, undefined, undefined, false);
+        lastError = new GraphApiError(`network error: ${(error as Error).message}`, { permanent: false });
       }
       if (lastError.permanent || attempt === GRAPH_MAX_ATTEMPTS) break;
-      const delay = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-      await this.sleep(delay / 2 + this.random() * (delay / 2));
+      await this.sleep(jitteredBackoffMs(attempt, SEND_BACKOFF, this.random));
     }
     throw lastError!;
   }
@@ -125,7 +115,7 @@ function toGraphError(status: number, data: unknown): GraphApiError {
   const code = parsed.success ? parsed.data.error.code : undefined;
   const message = parsed.success ? (parsed.data.error.message ?? `HTTP ${status}`) : `HTTP ${status}`;
   const permanent = code !== undefined ? !RETRYABLE_CODES.has(code) : !(status === 429 || status >= 500);
-  return new GraphApiError(message, code, status, permanent);
+  return new GraphApiError(message, { metaCode: code, httpStatus: status, permanent });
 }
 
 const cut = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
@@ -135,14 +125,14 @@ const cut = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max
  * and a list or button set that cannot fit becomes plain text, so a send never fails on size.
  */
 export function toGraphMessage(reply: Reply): Record<string, unknown> {
-  const header = (text?: string) => (text ? { header: { type: 'text', text: cut(text, LIMITS.header) } } : {});
-  const footer = (text?: string) => (text ? { footer: { text: cut(text, LIMITS.footer) } } : {});
+  const header = (text?: string) => (text ? { header: { type: 'text', text: cut(text, WHATSAPP_LIMITS.header) } } : {});
+  const footer = (text?: string) => (text ? { footer: { text: cut(text, WHATSAPP_LIMITS.footer) } } : {});
   switch (reply.type) {
     case 'text':
-      return { type: 'text', text: { preview_url: /https?:\/\//.test(reply.body), body: cut(reply.body, LIMITS.textBody) } };
+      return { type: 'text', text: { preview_url: /https?:\/\//.test(reply.body), body: cut(reply.body, WHATSAPP_LIMITS.textBody) } };
     case 'buttons': {
-      const titles = reply.buttons.map((b) => cut(b.title, LIMITS.buttonTitle));
-      if (reply.buttons.length === 0 || reply.buttons.length > LIMITS.buttons || new Set(titles).size !== titles.length) {
+      const titles = reply.buttons.map((b) => cut(b.title, WHATSAPP_LIMITS.buttonTitle));
+      if (reply.buttons.length === 0 || reply.buttons.length > WHATSAPP_LIMITS.maxButtons || new Set(titles).size !== titles.length) {
         return toGraphMessage({ type: 'text', body: `${reply.body}\n\n${reply.buttons.map((b) => `• ${b.title}`).join('\n')}` });
       }
       return {
@@ -150,17 +140,17 @@ export function toGraphMessage(reply: Reply): Record<string, unknown> {
         interactive: {
           type: 'button',
           ...header(reply.header),
-          body: { text: cut(reply.body, LIMITS.interactiveBody) },
+          body: { text: cut(reply.body, WHATSAPP_LIMITS.interactiveBody) },
           ...footer(reply.footer),
           action: {
-            buttons: reply.buttons.map((b, i) => ({ type: 'reply', reply: { id: b.id.slice(0, LIMITS.buttonId), title: titles[i] } })),
+            buttons: reply.buttons.map((b, i) => ({ type: 'reply', reply: { id: b.id.slice(0, WHATSAPP_LIMITS.buttonId), title: titles[i] } })),
           },
         },
       };
     }
     case 'list': {
       const rows = reply.sections.reduce((n, s) => n + s.rows.length, 0);
-      if (rows === 0 || rows > LIMITS.rows || reply.sections.length > LIMITS.sections) {
+      if (rows === 0 || rows > WHATSAPP_LIMITS.listRows || reply.sections.length > WHATSAPP_LIMITS.listSections) {
         const lines = reply.sections.flatMap((s) => [`*${s.title}*`, ...s.rows.map((r) => `• ${r.title}${r.description ? ` — ${r.description}` : ''}`)]);
         return toGraphMessage({ type: 'text', body: `${reply.body}\n\n${lines.join('\n')}` });
       }
@@ -169,16 +159,16 @@ export function toGraphMessage(reply: Reply): Record<string, unknown> {
         interactive: {
           type: 'list',
           ...header(reply.header),
-          body: { text: cut(reply.body, LIMITS.listBody) },
+          body: { text: cut(reply.body, WHATSAPP_LIMITS.listBody) },
           ...footer(reply.footer),
           action: {
-            button: cut(reply.button, LIMITS.listButton),
+            button: cut(reply.button, WHATSAPP_LIMITS.listButton),
             sections: reply.sections.map((s) => ({
-              title: cut(s.title, LIMITS.sectionTitle),
+              title: cut(s.title, WHATSAPP_LIMITS.sectionTitle),
               rows: s.rows.map((r) => ({
-                id: r.id.slice(0, LIMITS.rowId),
-                title: cut(r.title, LIMITS.rowTitle),
-                ...(r.description ? { description: cut(r.description, LIMITS.rowDescription) } : {}),
+                id: r.id.slice(0, WHATSAPP_LIMITS.rowId),
+                title: cut(r.title, WHATSAPP_LIMITS.rowTitle),
+                ...(r.description ? { description: cut(r.description, WHATSAPP_LIMITS.rowDescription) } : {}),
               })),
             })),
           },
@@ -191,9 +181,9 @@ export function toGraphMessage(reply: Reply): Record<string, unknown> {
         interactive: {
           type: 'cta_url',
           ...header(reply.header),
-          body: { text: cut(reply.body, LIMITS.interactiveBody) },
+          body: { text: cut(reply.body, WHATSAPP_LIMITS.interactiveBody) },
           ...footer(reply.footer),
-          action: { name: 'cta_url', parameters: { display_text: cut(reply.displayText, LIMITS.ctaDisplayText), url: reply.url } },
+          action: { name: 'cta_url', parameters: { display_text: cut(reply.displayText, WHATSAPP_LIMITS.ctaDisplayText), url: reply.url } },
         },
       };
   }

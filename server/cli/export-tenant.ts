@@ -3,8 +3,8 @@ import { maskCredential } from '../admin/payments-settings';
 import { readValue } from '../db/firebase';
 import { paths } from '../db/paths';
 import { ZMenuItemRecordSchema, ZPaymentsConfigSchema, ZRestaurantSchema, ZWhatsappConfigSchema, type TPaymentsConfig } from '../db/records';
-import { GATEWAY_IDS } from '../payments/gateway';
-import { ZEncryptedSecretSchema, type SecretsKey } from './secrets-crypto';
+import { GATEWAY_IDS } from '../payments/adapters';
+import { ZEncryptedSecretSchema, type SecretsKey } from '../tenants/secrets-crypto';
 
 /**
  * Reading tenants back for `npm run tenant -- list | export`. The export has the shape of

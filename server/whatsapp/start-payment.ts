@@ -1,14 +1,15 @@
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { paymentLink } from '../conversation/messages.es-CO';
-import type { PaymentStarter } from '../conversation/run-turn';
+import type { PaymentStarter } from './run-turn';
 import { readValue, withTimeout } from '../db/firebase';
 import { paths } from '../db/paths';
 import type { TPaymentRecord } from '../db/records';
-import { queueMessages } from '../orders/outbox';
+import { queueMessages } from '../messaging/outbox';
 import { maskPhone } from '../observability/logger';
-import { adapters } from './adapters';
-import { environmentOf, paymentMethodsFor, type GatewayManager } from './gateway-manager';
+import { adapters } from '../payments/adapters';
+import { environmentOf, type GatewayManager } from '../payments/gateway-manager';
+import { paymentMethodsFor } from '../payments/payment-methods';
 
 /**
  * Starts a payment for a `create_payment` effect: the pending record `pagos/{ref}`, its entry

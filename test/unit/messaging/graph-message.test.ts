@@ -1,4 +1,5 @@
-import { LIMITS, toGraphMessage } from '../../../server/whatsapp/graph-client';
+import { WHATSAPP_LIMITS as LIMITS } from '../../../server/conversation/messages.es-CO';
+import { toGraphMessage } from '../../../server/messaging/graph-client';
 
 describe('toGraphMessage', () => {
   it('cuts button titles to 20 characters and keeps ids', () => {
