@@ -894,7 +894,7 @@ const METHOD_NAMES: Readonly<Record<string, string>> = {
 
 export function paymentConfirmed(input: PaymentConfirmedInput): Reply {
   const method = input.prueba
-    ? '\n🧪 Método: pago de prueba (sandbox), no se cobró dinero real'
+    ? '\n🧪 Método: pago de prueba, no se cobró dinero real'
     : input.metodo
       ? `\n💳 Método: ${METHOD_NAMES[input.metodo.toUpperCase()] ?? sanitizeEcho(input.metodo, 40)}`
       : '';

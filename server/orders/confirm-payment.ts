@@ -8,6 +8,7 @@ import { readValue, transact, withTimeout } from '../db/firebase';
 import type { LiveCache } from '../db/live-cache';
 import { ZPaymentRecordSchema, ZSettledTransactionSchema, type TPaymentRecord, type TSettledTransaction } from '../db/records';
 import { AppError, ErrorCode } from '../errors';
+import { isTestOnlyGateway } from '../payments/adapters';
 import type { GatewayEnvironment, GatewayResult } from '../payments/gateway';
 import { paymentMethodsFor } from '../payments/payment-methods';
 import { maskPhone } from '../observability/logger';
@@ -45,6 +46,9 @@ export interface ConfirmPaymentOutcome {
   /** Messages queued by this call, for the caller to deliver. */
   queued: QueuedMessage[];
 }
+
+/** Payments made with the gateways' test keys: no real money moved. */
+const testEnvironment: GatewayEnvironment = 'sandbox';
 
 /** The order of a paid payment lives at `pedidos/pago-{referencia}`. */
 export const orderKeyForPayment = (reference: string): string => `pago-${reference}`;
@@ -363,7 +367,7 @@ async function approve(
           pedidoId: order.id,
           total: order.total,
           metodo: record.metodoPago ?? record.gateway,
-          prueba: record.gateway === 'sandbox',
+          prueba: isTestOnlyGateway(record.gateway) || record.entorno === testEnvironment,
           estimatedTime: deps.estimatedDeliveryTime,
         }),
       },

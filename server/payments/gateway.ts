@@ -144,6 +144,8 @@ export interface GatewayAdapter<Creds = unknown, Id extends string = string> {
   readonly ownerName?: string;
   /** Listed on the owner's settings page always, or only once the tenant has it configured. */
   readonly ownerListing: 'always' | 'when-configured';
+  /** A gateway that never moves real money (our demo checkout): its payments are test payments whatever the credentials say. */
+  readonly testOnly?: boolean;
   /** Position in the customer's method list (lower first); cash comes after every gateway. */
   readonly offerOrder: number;
   /** The credential fields besides `environment`, in the order the settings page shows them. */

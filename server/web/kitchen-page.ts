@@ -39,6 +39,7 @@ const KITCHEN_SCRIPT = `
 const STATE_LABELS = ${scriptJson(STATE_LABELS)};
 const NEXT_STATE = ${scriptJson(NEXT_STATE)};
 const GATEWAY_NAMES = ${scriptJson(GATEWAY_NAMES)};
+const TEST_GATEWAYS = ${scriptJson(describeGateways().filter((g) => g.testOnly).map((g) => g.id))};
 const OPEN = ['pendiente', 'en_preparacion', 'en_camino'];
 /** Orders older than this are shown in red. */
 const LATE_AFTER_MIN = 30;
@@ -71,7 +72,7 @@ function elapsed(ts) {
 
 function paymentLine(o) {
   const p = o.pago || {};
-  if (p.estado === 'completado') return el('p', { className: 'pay-ok' }, '💳 Pagado', p.gateway ? ' · ' + (GATEWAY_NAMES[p.gateway] || p.gateway) + (p.metodoPago && p.gateway !== 'sandbox' ? ' (' + p.metodoPago + ')' : '') : '');
+  if (p.estado === 'completado') return el('p', { className: 'pay-ok' }, '💳 Pagado', p.gateway ? ' · ' + (GATEWAY_NAMES[p.gateway] || p.gateway) + (p.metodoPago && !TEST_GATEWAYS.includes(p.gateway) ? ' (' + p.metodoPago + ')' : '') : '');
   if (p.estado === 'contraentrega') return el('p', { className: 'pay-cash' }, '💵 Contra entrega: cobrar ', formatCOP(o.total));
   return el('p', { className: 'pay-cash' }, '💵 Sin pago en línea: cobrar ', formatCOP(o.total));
 }

@@ -7,7 +7,8 @@ import { paths } from '../db/paths';
 import type { TPaymentRecord } from '../db/records';
 import { queueMessages } from '../messaging/outbox';
 import { maskPhone } from '../observability/logger';
-import { adapters } from '../payments/adapters';
+import { adapters, isTestOnlyGateway } from '../payments/adapters';
+import type { GatewayEnvironment } from '../payments/gateway';
 import { environmentOf, type GatewayManager } from '../payments/gateway-manager';
 import { paymentMethodsFor } from '../payments/payment-methods';
 
@@ -36,8 +37,10 @@ export function paymentStarter(deps: {
       const url = `${deps.publicBaseUrl}/pay/${reference}`;
       // The environment of the keys the link will be made with: only events verified with that
       // environment's keys settle this payment (#12). The sandbox gateway never moves real money.
-      const ctx = effect.gateway === 'sandbox' ? null : await deps.gateways?.context(tenant.tenantId, effect.gateway);
-      const entorno = effect.gateway === 'sandbox' ? 'sandbox' : ctx ? environmentOf(ctx) : (tenant.payments[effect.gateway]?.environment ?? 'sandbox');
+      const testOnly = isTestOnlyGateway(effect.gateway);
+      const ctx = testOnly ? null : await deps.gateways?.context(tenant.tenantId, effect.gateway);
+      const testEnvironment: GatewayEnvironment = 'sandbox';
+      const entorno = testOnly ? testEnvironment : ctx ? environmentOf(ctx) : (tenant.payments[effect.gateway]?.environment ?? testEnvironment);
       const record: TPaymentRecord = {
         referencia: reference,
         tenantId: tenant.tenantId,

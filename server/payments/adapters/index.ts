@@ -57,12 +57,18 @@ export function perGateway<T>(make: (adapter: GatewayAdapter<unknown, GatewayId>
   return Object.fromEntries(GATEWAY_IDS.map((id) => [id, make(adapters[id])])) as Record<GatewayId, T>;
 }
 
+/** Whether a gateway never moves real money (declared by its adapter as `testOnly`). */
+export function isTestOnlyGateway(id: string): boolean {
+  return isGatewayId(id) && adapters[id].testOnly === true;
+}
+
 /** What pages and owners' answers show of a gateway: plain data, safe to send to a browser. */
 export interface GatewayDescription {
   id: GatewayId;
   name: string;
   ownerName: string;
   ownerListing: 'always' | 'when-configured';
+  testOnly: boolean;
   credentialFields: readonly CredentialField[];
 }
 
@@ -70,7 +76,7 @@ export interface GatewayDescription {
 export function describeGateways(): GatewayDescription[] {
   return GATEWAY_IDS.map((id) => {
     const a = adapters[id];
-    return { id, name: a.name, ownerName: a.ownerName ?? a.name, ownerListing: a.ownerListing, credentialFields: a.credentialFields };
+    return { id, name: a.name, ownerName: a.ownerName ?? a.name, ownerListing: a.ownerListing, testOnly: a.testOnly === true, credentialFields: a.credentialFields };
   });
 }
 

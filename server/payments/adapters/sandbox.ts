@@ -109,6 +109,7 @@ export const sandboxAdapter: GatewayAdapter<TSandboxCredentials, 'sandbox'> = {
   ownerName: 'Pasarela de prueba (Sandbox)',
   // A demo gateway: owners see it once the demo tenant has it, never as an offer to set up.
   ownerListing: 'when-configured',
+  testOnly: true,
   offerOrder: 90,
   credentialFields: [{ key: 'secret', label: 'Secreto', secret: true }],
   signatureHeaders: [SANDBOX_SIGNATURE_HEADER],

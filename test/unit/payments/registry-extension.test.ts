@@ -131,6 +131,7 @@ describe('adding a gateway', () => {
       name: 'Acme',
       ownerName: 'Acme',
       ownerListing: 'always',
+      testOnly: false,
       credentialFields: [{ key: 'token', label: 'Token de Acme', secret: true }],
     });
     const { adminPage } = load<typeof import('../../../server/web/admin-page')>('web/admin-page');
