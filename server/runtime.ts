@@ -77,7 +77,7 @@ export interface Runtime {
 export function createRuntime(settings: RuntimeSettings): Runtime {
   const { config, logger } = settings;
   const now = settings.now ?? Date.now;
-  const connection = connectDatabase({ url: settings.databaseUrl, projectId: config.FIREBASE_PROJECT_ID });
+  const connection = connectDatabase({ url: settings.databaseUrl, projectId: config.FIREBASE_PROJECT_ID, logger });
   const db = connection.db;
   // Tenant settings, routing, credentials and order counters, kept current by listeners.
   const live = new LiveCache(db);
