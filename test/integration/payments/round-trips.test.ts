@@ -43,11 +43,11 @@ describe('database operations per paid order', () => {
     await h.graph.waitForMessages('573500000002', 6);
     await h.settle();
     const paid = counted();
-    // listen + write of the payment, the counter write, the order's atomic update, the "sent" mark.
+    // listen + write of the payment, the order number and stats (one transaction keyed on the order), the order's atomic update, the "sent" mark.
     expect(paid.trace).toEqual([
       `q /tenants/${T}/pagos/${second.reference}`,
       `p /tenants/${T}/pagos/${second.reference}`,
-      `p /tenants/${T}/contadores/pedidos`,
+      `p /tenants/${T}/stats`,
       'm /',
       'm /',
     ]);
