@@ -20,6 +20,7 @@ import { BackgroundTasks } from './background';
 import { applyEarlyResult, sweepEarlyResults } from './reconciler/jobs/early-results';
 import { reconcilePendingPayments } from './reconciler/jobs/pending-payments';
 import { removeIdleSessions } from './reconciler/jobs/sessions-cleanup';
+import { pruneMessages } from './reconciler/jobs/prune-messages';
 import { Reconciler } from './reconciler/reconciler';
 import { retryPendingInbox } from './reconciler/jobs/inbox-retry';
 import { payPagesRouter } from './web/pay-pages';
@@ -170,6 +171,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       { name: 'earlyResults', run: () => sweepEarlyResults(earlyResultsDeps) },
       { name: 'outbox', run: () => retryDueMessages(outboxDeps) },
       { name: 'sessions', run: () => removeIdleSessions({ db, now }) },
+      { name: 'prune', run: () => pruneMessages({ db, now, retentionDays: config.MESSAGE_RETENTION_DAYS, batch: config.MESSAGE_PRUNE_BATCH }) },
     ],
   });
 
