@@ -119,8 +119,6 @@ export const OUTBOX_CLAIM_MS = 60_000;
 export const OUTBOX_STATUS_WAIT_MS = 5 * 60_000;
 /** When the sweep first looks at an unsettled new message: its claim plus the status wait. */
 export const OUTBOX_UNSETTLED_AFTER_MS = OUTBOX_CLAIM_MS + OUTBOX_STATUS_WAIT_MS;
-/** @deprecated kept for callers that timed the old grace period; equals the claim time. */
-export const OUTBOX_SWEEP_GRACE_MS = OUTBOX_CLAIM_MS;
 const RETRY_CAP_MS = 30 * 60 * 1000;
 
 export interface QueuedMessage {
