@@ -126,6 +126,13 @@ export const ZConfigSchema = z
     SESSION_TTL_MS: intFromEnv(2 * 60 * 60 * 1000, 1000),
     /** How often the reconciler runs. */
     RECONCILE_INTERVAL_MS: intFromEnv(120_000, 1000),
+    /**
+     * How long settled WhatsApp records (processed inbox messages, sent or failed outbox
+     * messages and their wamid index) are kept before the reconciler prunes them (#12).
+     */
+    MESSAGE_RETENTION_DAYS: intFromEnv(30, 1),
+    /** Most records the reconciler prunes per run, per kind (bounds each run's work). */
+    MESSAGE_PRUNE_BATCH: intFromEnv(500, 1),
     /** Pending payments older than this are asked of their gateway. */
     PAYMENT_QUERY_AFTER_MS: intFromEnv(120_000, 0),
     /** A reminder is sent once when a payment is unpaid this long. */

@@ -2,9 +2,9 @@
  * Named points between the steps of payment confirmation where tests make the work fail, to
  * prove that a retry or the reconciler always finishes it with no duplicate and no loss.
  * Enabled only through TEST_FAULT_POINTS (refused in production): `after-order-write` throws
- * there; `after-order-write:hang` never returns, so a test can SIGKILL the process mid-request.
+ * there; `after-send` sits between a message's send and its "sent" mark; `after-order-write:hang` never returns, so a test can SIGKILL the process mid-request.
  */
-export const FAULT_POINTS = ['after-payment-transaction', 'after-order-write', 'before-send'] as const;
+export const FAULT_POINTS = ['after-payment-transaction', 'after-order-write', 'before-send', 'after-send'] as const;
 export type FaultPoint = (typeof FAULT_POINTS)[number];
 
 export class FaultInjector {

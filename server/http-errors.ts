@@ -8,6 +8,9 @@ interface BodyParserError extends Error {
   status?: number;
 }
 
+/** What a 503 asks the sender to wait before retrying. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /**
  * The one place errors become HTTP answers: a stable code, a reason a caller can act on, and
  * never internals. Anything unknown is a 500 with a generic body, logged in full.
@@ -35,6 +38,8 @@ export function errorMiddleware(logger: Logger) {
     if (error instanceof AppError) {
       const status = HTTP_STATUS_BY_CODE[error.code] ?? 500;
       if (status >= 500) log.error({ err: error, path: req.path }, 'request failed');
+      // The database comes back by itself; tell the sender when to try again.
+      if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       // Signature failures get no detail, so a forger learns nothing from the answer.
       const message = error.code === ErrorCode.SIGNATURE_INVALID ? 'invalid signature' : (error.userMessage ?? (status >= 500 ? 'temporarily unavailable, try again' : error.code));
       res.status(status).json({ error: { code: error.code, message, ...(status < 500 && error.details ? error.details : {}) }, requestId });

@@ -22,6 +22,7 @@ import { BackgroundTasks } from './background';
 import { applyEarlyResult, sweepEarlyResults } from './reconciler/jobs/early-results';
 import { reconcilePendingPayments } from './reconciler/jobs/pending-payments';
 import { removeIdleSessions } from './reconciler/jobs/sessions-cleanup';
+import { pruneMessages } from './reconciler/jobs/prune-messages';
 import { Reconciler } from './reconciler/reconciler';
 import { retryPendingInbox } from './reconciler/jobs/inbox-retry';
 import { payPagesRouter } from './web/pay-pages';
@@ -81,7 +82,7 @@ export interface Runtime {
 export function createRuntime(settings: RuntimeSettings): Runtime {
   const { config, logger } = settings;
   const now = settings.now ?? Date.now;
-  const connection = connectDatabase({ url: settings.databaseUrl, projectId: config.FIREBASE_PROJECT_ID });
+  const connection = connectDatabase({ url: settings.databaseUrl, projectId: config.FIREBASE_PROJECT_ID, logger });
   const db = connection.db;
   // Tenant settings, routing, credentials and order counters, kept current by listeners.
   const live = new LiveCache(db);
@@ -180,6 +181,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       { name: 'earlyResults', run: () => sweepEarlyResults(earlyResultsDeps) },
       { name: 'outbox', run: () => retryDueMessages(outboxDeps) },
       { name: 'sessions', run: () => removeIdleSessions({ db, now }) },
+      { name: 'prune', run: () => pruneMessages({ db, now, retentionDays: config.MESSAGE_RETENTION_DAYS, batch: config.MESSAGE_PRUNE_BATCH }) },
     ],
   });
 

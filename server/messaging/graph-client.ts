@@ -10,9 +10,19 @@ export const GRAPH_TIMEOUT_MS = 10_000;
 export const GRAPH_MAX_ATTEMPTS = 3;
 /** Between attempts of one send. */
 const SEND_BACKOFF: BackoffPolicy = { baseMs: 300, capMs: 3000 };
+/** Meta's limit for `biz_opaque_callback_data`. */
+const MAX_CALLBACK_DATA = 512;
 
 /** Meta error codes worth retrying (reference/whatsapp-cloud-api.md §6.2); everything else is permanent. */
 const RETRYABLE_CODES = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131056, 131057, 133004]);
+export const isRetryableMetaCode = (code: number | undefined): boolean => code !== undefined && RETRYABLE_CODES.has(code);
+
+/**
+ * Network errors raised before a request can have reached Meta (no connection was made), so
+ * sending again cannot make a second message. Anything else (a timeout, a reset after the
+ * body was written) may have been accepted: its outcome is unknown.
+ */
+const NOT_SENT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 
 export interface GraphApiErrorOptions {
@@ -21,12 +31,20 @@ export interface GraphApiErrorOptions {
   httpStatus?: number;
   /** True when sending again cannot help (131047 outside the 24-hour window, bad token…). */
   permanent: boolean;
+  /** True when the request may have reached Meta although no answer came back. */
+  outcomeUnknown?: boolean;
 }
 
 export class GraphApiError extends Error {
   readonly metaCode: number | undefined;
   readonly httpStatus: number | undefined;
   readonly permanent: boolean;
+  /**
+   * True when Meta may have accepted the message although no answer came back (a timeout
+   * or a connection cut after the request was written): sending again could deliver it
+   * twice, so the outbox waits for Meta's status webhook instead (#12).
+   */
+  readonly outcomeUnknown: boolean;
 
   constructor(message: string, options: GraphApiErrorOptions) {
     super(message);
@@ -34,9 +52,10 @@ export class GraphApiError extends Error {
     this.metaCode = options.metaCode;
     this.httpStatus = options.httpStatus;
     this.permanent = options.permanent;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
   toJSON() {
-    return { name: this.name, message: this.message, metaCode: this.metaCode, httpStatus: this.httpStatus, permanent: this.permanent };
+    return { name: this.name, message: this.message, metaCode: this.metaCode, httpStatus: this.httpStatus, permanent: this.permanent, outcomeUnknown: this.outcomeUnknown };
   }
 }
 
@@ -58,6 +77,11 @@ export interface SendTarget {
   accessToken: string;
   /** Customer wa_id (digits); sent as "+<wa_id>" so Meta never prepends a country code. */
   to: string;
+  /**
+   * Echoed back by Meta in this message's status webhooks (`biz_opaque_callback_data`), so a
+   * status finds its outbox entry and attempt even when the wamid was never recorded.
+   */
+  callbackData?: string;
 }
 
 /** Sends Cloud API messages with the tenant's token and phone number id. */
@@ -78,7 +102,13 @@ export class GraphClient {
 
   /** Sends one reply; resolves with the outbound wamid. */
   async send(target: SendTarget, reply: Reply): Promise<{ messageId: string }> {
-    const body = { messaging_product: 'whatsapp', recipient_type: 'individual', to: `+${target.to}`, ...toGraphMessage(reply) };
+    const body = {
+      messaging_product: 'whatsapp',
+      recipient_type: 'individual',
+      to: `+${target.to}`,
+      ...toGraphMessage(reply),
+      ...(target.callbackData ? { biz_opaque_callback_data: target.callbackData.slice(0, MAX_CALLBACK_DATA) } : {}),
+    };
     const data = await this.post(target, body);
     const parsed = ZSendResponseSchema.safeParse(data);
     if (!parsed.success) throw new GraphApiError('unexpected send response', { httpStatus: 200, permanent: false });
@@ -100,7 +130,10 @@ export class GraphClient {
         if (res.status >= 200 && res.status < 300) return res.data;
         lastError = toGraphError(res.status, res.data);
       } catch (error) {
-        // Network failure or timeout: nothing reached Meta, so trying again is safe.
+        const code = (error as { code?: string }).code;
+        // No connection: nothing reached Meta, so trying again is safe. A timeout or a reset
+        // may come after Meta accepted the message: never resend it blindly (#12).
+        if (!code || !NOT_SENT_ERRORS.has(code)) throw new GraphApiError(`no answer from the Graph API: ${(error as Error).message}`, { permanent: false, outcomeUnknown: true });
         lastError = new GraphApiError(`network error: ${(error as Error).message}`, { permanent: false });
       }
       if (lastError.permanent || attempt === GRAPH_MAX_ATTEMPTS) break;

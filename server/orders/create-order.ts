@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'firebase-admin/database';
-import { ServerValue } from 'firebase-admin/database';
 import type { OrderDraft, Reply } from '../conversation/types';
 import { AppError, ErrorCode } from '../errors';
 import { readValue, withTimeout } from '../db/firebase';
 import { acquireLease, releaseLease } from '../db/lease';
 import type { LiveCache } from '../db/live-cache';
-import { paths } from '../db/paths';
+import { keyFor, paths } from '../db/paths';
 import type { TOrderRecord } from '../db/records';
 import type { FaultInjector } from '../faults';
 import { queueMessages, type OutboxKind, type QueuedMessage } from '../messaging/outbox';
@@ -46,8 +45,9 @@ export interface CreateOrderResult {
 }
 
 /**
- * Creates an order exactly once. The order, the tenant's stats and the customer's
- * confirmation are written in one multi-path update, so they exist together or not at all;
+ * Creates an order exactly once. Its number and the tenant's stats come from one transaction
+ * keyed on the order (`countOrder`); the order and the customer's confirmation are written in
+ * one multi-path update, so they exist together or not at all;
  * a lease keeps two workers from writing the same order at the same time, and the order's
  * existence, checked after taking the lease, makes every retry a no-op.
  */
@@ -81,20 +81,86 @@ export function createClaimedOrder(db: Database, input: CreateOrderInput): Promi
   return writeOrder(db, input);
 }
 
-/** The order number, then the order, its stats and its messages in one atomic update. */
-async function writeOrder(db: Database, input: CreateOrderInput): Promise<CreateOrderResult> {
-  const orderPath = paths.order(input.tenantId, input.orderKey);
+/**
+ * `tenants/{t}/stats`: the seed's `{ pedidos, ingresos }`, plus the last order number given
+ * and the orders counted recently. Numbering and counting are one transaction keyed on the
+ * order, so they happen once per order whoever asks and however often:
+ * - the SDK re-sends a write whose acknowledgement was lost on reconnect; a re-sent
+ *   `increment` is applied twice, but a re-sent transaction fails its hash check and runs
+ *   again, finds the order in `recientes`, and changes nothing (#12);
+ * - a repaired order (payment completado whose writer crashed or timed out) gets the number
+ *   the first writer took, which may already have been told to the customer;
+ * - a number leaves the counter exactly once, so no two orders ever share one.
+ * `recientes` is bounded (by age and count), so the node stays small; it must outlive any
+ * repair or replay (the reconciler repairs within minutes).
+ */
+export interface TStatsRecord {
+  pedidos: number;
+  ingresos: number;
+  /** Last order number given; the next order takes this + 1. */
+  numero?: number;
+  /** Orders counted recently: key derived from the order key → { n: its number, t: when }. */
+  recientes?: Record<string, { n: number; t: number }>;
+}
 
-  const counterPath = paths.orderCounter(input.tenantId);
-  await input.live?.hold(counterPath);
+/** How long an order stays in `stats/recientes` (a repair or a replay comes much sooner). */
+export const COUNTED_ORDER_MEMORY_MS = 24 * 60 * 60 * 1000;
+/** At most this many orders in `stats/recientes` (the oldest go first). */
+export const COUNTED_ORDER_MEMORY_MAX = 300;
+
+/** Pure: the stats after counting `orderKey`, or `undefined` when it was counted already. */
+export function countOrder(current: TStatsRecord | null, input: { orderKey: string; total: number; now: number; legacyNumber: number | null }): TStatsRecord | undefined {
+  const key = countedKey(input.orderKey);
+  if (current?.recientes?.[key]) return undefined;
+  const last = current?.numero ?? input.legacyNumber ?? FIRST_ORDER_NUMBER - 1;
+  const numero = Math.max(last, FIRST_ORDER_NUMBER - 1) + 1;
+  const kept = Object.entries(current?.recientes ?? {})
+    .filter(([, v]) => v && typeof v.t === 'number' && v.t > input.now - COUNTED_ORDER_MEMORY_MS)
+    .sort((a, b) => b[1].t - a[1].t)
+    .slice(0, COUNTED_ORDER_MEMORY_MAX - 1);
+  return {
+    pedidos: (current?.pedidos ?? 0) + 1,
+    ingresos: (current?.ingresos ?? 0) + input.total,
+    numero,
+    recientes: { ...Object.fromEntries(kept), [key]: { n: numero, t: input.now } },
+  };
+}
+
+export const countedKey = (orderKey: string): string => keyFor(orderKey).slice(0, 16);
+
+/** The order's number: taken and counted now, or the one it was given before. */
+async function numberFor(db: Database, input: CreateOrderInput): Promise<number> {
+  const statsPath = paths.stats(input.tenantId);
+  await input.live?.hold(statsPath);
+  // Tenants numbered before (#12) kept their counter at contadores/pedidos; continue from it.
+  let legacyNumber: number | null = null;
+  const cached = input.live ? await input.live.get(statsPath, (raw) => raw as TStatsRecord | null) : null;
+  if (!cached || typeof cached.numero !== 'number') {
+    const legacy = await readValue<number>(db, paths.orderCounter(input.tenantId));
+    legacyNumber = typeof legacy === 'number' ? legacy : null;
+  }
   // Concurrent orders of one tenant in this process share one write: the SDK runs queued
   // transactions on a path one after the other locally and sends the last value.
-  const counter = await withTimeout(
-    db.ref(counterPath).transaction((n: number | null) => (typeof n === 'number' ? n + 1 : FIRST_ORDER_NUMBER), undefined, false),
-    'order counter',
+  const result = await withTimeout(
+    db.ref(statsPath).transaction(
+      (current: TStatsRecord | null) => countOrder(current, { orderKey: input.orderKey, total: input.draft.total, now: input.now, legacyNumber }),
+      undefined,
+      false,
+    ),
+    'order number',
   );
+  const stored = result.snapshot.val() as TStatsRecord | null;
+  const numero = stored?.recientes?.[countedKey(input.orderKey)]?.n;
+  if (typeof numero !== 'number') throw new AppError(ErrorCode.DATABASE_UNAVAILABLE, { message: `order ${input.orderKey} got no number` });
+  return numero;
+}
+
+/** The order's number (counted once), then the order and its messages in one atomic update. */
+async function writeOrder(db: Database, input: CreateOrderInput): Promise<CreateOrderResult> {
+  const orderPath = paths.order(input.tenantId, input.orderKey);
+  const numero = await numberFor(db, input);
   const order: TOrderRecord = {
-    id: String(counter.snapshot.val()),
+    id: String(numero),
     tenantId: input.tenantId,
     cliente: input.cliente,
     telefono: input.cliente,
@@ -126,8 +192,6 @@ async function writeOrder(db: Database, input: CreateOrderInput): Promise<Create
       ...update,
       ...(input.alsoWrite?.(order) ?? {}),
       [orderPath]: order,
-      [`${paths.stats(input.tenantId)}/pedidos`]: ServerValue.increment(1),
-      [`${paths.stats(input.tenantId)}/ingresos`]: ServerValue.increment(order.total),
     }),
     'create order',
   );

@@ -34,6 +34,7 @@ const ZStatusSchema = z.looseObject({
   id: z.string(),
   status: z.string(),
   recipient_id: z.string().optional(),
+  biz_opaque_callback_data: z.string().optional(),
   errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().optional() })).optional(),
 });
 
@@ -71,6 +72,8 @@ export interface InboundStatus {
   phoneNumberId: string;
   messageId: string;
   status: string;
+  /** `biz_opaque_callback_data` as we set it on the send (the outbox entry and attempt). */
+  callbackData?: string;
   errors: Array<{ code?: number; title?: string }>;
 }
 
@@ -121,7 +124,7 @@ export function parseWebhook(envelope: z.infer<typeof ZWebhookEnvelopeSchema>): 
         });
       }
       for (const status of v.statuses ?? []) {
-        out.statuses.push({ phoneNumberId, messageId: status.id, status: status.status, errors: status.errors ?? [] });
+        out.statuses.push({ phoneNumberId, messageId: status.id, status: status.status, callbackData: status.biz_opaque_callback_data, errors: status.errors ?? [] });
       }
     }
   }

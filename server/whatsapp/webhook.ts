@@ -4,7 +4,8 @@ import { BackgroundTasks } from '../background';
 import { AppError, ErrorCode, WebhookSignatureError } from '../errors';
 import { runTurn, type TurnDeps } from './run-turn';
 import { maskPhone } from '../observability/logger';
-import { parseWebhook, ZWebhookEnvelopeSchema, type InboundMessage } from './inbound.schema';
+import { recordMessageStatus } from '../messaging/outbox';
+import { parseWebhook, ZWebhookEnvelopeSchema, type InboundMessage, type InboundStatus } from './inbound.schema';
 import { recordInbound, type InboxRecord } from './inbox';
 import { verifyMetaSignature } from './signature';
 
@@ -73,20 +74,13 @@ export class WhatsAppWebhook {
     }
     const parsed = parseWebhook(envelope.data);
     for (const skipped of parsed.skipped) this.deps.logger.warn(skipped, 'WhatsApp webhook change skipped');
-    for (const status of parsed.statuses) {
-      if (status.status === 'failed') {
-        this.deps.logger.error(
-          { phoneNumberId: status.phoneNumberId, metaCodes: status.errors.map((e) => e.code), titles: status.errors.map((e) => e.title) },
-          'WhatsApp reports an outgoing message failed',
-        );
-      }
-    }
-
     // Everything is durable before the 200; a failure here answers 5xx and Meta retries.
     const now = this.deps.now();
     const accepted: Array<{ record: InboxRecord; messageKey: string }> = [];
-    await Promise.all(
-      parsed.messages.map(async (message) => {
+    await Promise.all([
+      // Statuses settle outbox attempts whose outcome was not recorded (#12).
+      ...parsed.statuses.map((status) => this.recordStatus(status)),
+      ...parsed.messages.map(async (message) => {
         const tenantId = await this.deps.tenants.tenantForPhoneNumber(message.phoneNumberId);
         if (!tenantId) {
           this.deps.logger.warn({ phoneNumberId: message.phoneNumberId }, 'message for an unknown phone number id; ignored');
@@ -96,10 +90,33 @@ export class WhatsAppWebhook {
         if (result.status === 'new') accepted.push({ record: result.record, messageKey: result.messageKey });
         else this.deps.logger.info({ tenantId, waId: maskPhone(message.waId) }, 'duplicate WhatsApp message ignored');
       }),
-    );
+    ]);
     res.status(200).json({ received: parsed.messages.length, accepted: accepted.length });
     this.background.track(this.processAccepted(accepted));
   };
+
+  /** Records what Meta says about a message we sent on its outbox entry. */
+  private async recordStatus(status: InboundStatus): Promise<void> {
+    if (status.status === 'failed') {
+      this.deps.logger.error(
+        { phoneNumberId: status.phoneNumberId, metaCodes: status.errors.map((e) => e.code), titles: status.errors.map((e) => e.title) },
+        'WhatsApp reports an outgoing message failed',
+      );
+    }
+    const tenantId = await this.deps.tenants.tenantForPhoneNumber(status.phoneNumberId);
+    if (!tenantId) {
+      this.deps.logger.warn({ phoneNumberId: status.phoneNumberId }, 'status for an unknown phone number id; ignored');
+      return;
+    }
+    const outcome = await recordMessageStatus(this.deps, {
+      tenantId,
+      wamid: status.messageId,
+      status: status.status,
+      callbackData: status.callbackData,
+      errors: status.errors,
+    });
+    if (outcome === 'unknown') this.deps.logger.debug({ tenantId, status: status.status }, 'status for a message not in the outbox');
+  }
 
   /** Processes messages of one customer in order, customers in parallel. */
   private async processAccepted(accepted: Array<{ record: InboxRecord; messageKey: string }>): Promise<void> {

@@ -67,6 +67,8 @@ export interface GraphSent {
   to: string;
   body: z.infer<typeof ZSendSchema>;
   messageId: string;
+  /** `biz_opaque_callback_data` of the send, which Meta echoes in the message's status webhooks. */
+  callbackData?: string;
 }
 
 export interface GraphServer {
@@ -81,6 +83,8 @@ export interface GraphServer {
   allowToken(phoneNumberId: string, token: string): void;
   /** The next `count` sends fail with this HTTP status and Meta error code. */
   failNext(count: number, failure: { status: number; code: number }): void;
+  /** The next `count` sends are accepted (recorded, as Meta would) but answered only after `ms`. */
+  delayNext(count: number, ms: number): void;
   /** Text of every message sent to `waId` (body text, list/button bodies included). */
   textsTo(waId: string): string[];
   /** Resolves when at least `count` messages have been sent to `waId`. */
@@ -112,6 +116,7 @@ export async function startGraphServer(): Promise<GraphServer> {
   const reads: GraphServer['reads'] = [];
   const rejected: GraphServer['rejected'] = [];
   const failures: Array<{ status: number; code: number }> = [];
+  const delays: number[] = [];
   const waiters = new Set<() => void>();
 
   const server: Server = createServer(async (req, res) => {
@@ -149,8 +154,15 @@ export async function startGraphServer(): Promise<GraphServer> {
     const failure = failures.shift();
     if (failure) return reply(failure.status, { error: { message: `(#${failure.code}) simulated`, code: failure.code } });
     const messageId = `wamid.TEST_${randomUUID().replace(/-/g, '')}`;
-    sent.push({ phoneNumberId, token, to: parsed.data.to.slice(1), body: parsed.data, messageId });
+    const callback = (json as { biz_opaque_callback_data?: unknown }).biz_opaque_callback_data;
+    if (callback !== undefined && (typeof callback !== 'string' || callback.length > 512)) {
+      rejected.push({ status: 400, reason: 'biz_opaque_callback_data must be a string of at most 512 characters' });
+      return reply(400, { error: { message: '(#100) Invalid parameter', code: 100 } });
+    }
+    sent.push({ phoneNumberId, token, to: parsed.data.to.slice(1), body: parsed.data, messageId, ...(callback ? { callbackData: callback } : {}) });
     for (const w of waiters) w();
+    const delay = delays.shift();
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     reply(200, { messaging_product: 'whatsapp', contacts: [{ input: parsed.data.to, wa_id: parsed.data.to.slice(1) }], messages: [{ id: messageId }] });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -166,6 +178,9 @@ export async function startGraphServer(): Promise<GraphServer> {
     },
     failNext(count, failure) {
       for (let i = 0; i < count; i++) failures.push(failure);
+    },
+    delayNext(count, ms) {
+      for (let i = 0; i < count; i++) delays.push(ms);
     },
     textsTo(waId) {
       return sent.filter((s) => s.to === waId).map((s) => messageText(s.body));
@@ -188,6 +203,10 @@ export async function startGraphServer(): Promise<GraphServer> {
         check();
       });
     },
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }

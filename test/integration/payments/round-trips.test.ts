@@ -52,13 +52,13 @@ describe('database operations per paid order', () => {
     await h.settle();
     const paid = counted();
     // listen + write of the transaction's settlement claim (#12), listen + write of the payment,
-    // the counter write, the order's atomic update, the "sent" mark.
+    // the order number and stats (one transaction keyed on the order), the order's atomic update, the "sent" mark.
     expect(paid.trace).toEqual([
       `q /transaccionesLiquidadas/wompi/${keyFor(second.transactionId)}`,
       `p /transaccionesLiquidadas/wompi/${keyFor(second.transactionId)}`,
       `q /tenants/${T}/pagos/${second.reference}`,
       `p /tenants/${T}/pagos/${second.reference}`,
-      `p /tenants/${T}/contadores/pedidos`,
+      `p /tenants/${T}/stats`,
       'm /',
       'm /',
     ]);

@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../embedded-database/embedded-database';
 import { FAULT_POINTS } from '../../../server/faults';
-import { startHarness, type Harness } from '../../helpers/harness';
+import { OUTBOX_UNSETTLED_AFTER_MS } from '../../../server/messaging/outbox';
+import { signMetaBody } from '../../../server/whatsapp/signature';
+import { startHarness, TEST_APP_SECRET, type Harness } from '../../helpers/harness';
+import { statusChange, webhookBody } from '../../helpers/whatsapp-payloads';
 import { chooseMethod, orderUpToMethods, ordersOf } from '../../helpers/ordering';
 import { startGraphServer, type GraphServer } from '../../servers/graph-server';
 import { deliverWebhook, signWompiEvent, wompiTransactionEvent, type SignedWebhook } from '../../servers/signers';
@@ -53,7 +56,7 @@ describe('crash safety of payment confirmation', () => {
 
   async function expectExactlyOnce(waId: string, statsBefore: { pedidos: number; ingresos: number }): Promise<void> {
     expect(await ordersOf(setup, T, waId)).toHaveLength(1);
-    expect(await setup.read(`tenants/${T}/stats`)).toEqual({ pedidos: statsBefore.pedidos + 1, ingresos: statsBefore.ingresos + 33000 });
+    expect(await setup.read(`tenants/${T}/stats`)).toMatchObject({ pedidos: statsBefore.pedidos + 1, ingresos: statsBefore.ingresos + 33000 });
     const confirmations = graph.textsTo(waId).filter((t) => t.includes('Pago confirmado'));
     expect(confirmations).toHaveLength(1);
   }
@@ -66,7 +69,7 @@ describe('crash safety of payment confirmation', () => {
     const first = await deliverWebhook(`${crashing.baseUrl}/api/webhooks/payment/wompi`, approval);
     // Before the work is durable the gateway hears 5xx and retries; once it is durable, 200.
     await crashing.close();
-    if (point === 'before-send') expect(first.status).toBe(200);
+    if (point === 'before-send' || point === 'after-send') expect(first.status).toBe(200);
     else expect(first.status).toBeGreaterThanOrEqual(500);
 
     let clock = Date.now();
@@ -75,7 +78,9 @@ describe('crash safety of payment confirmation', () => {
       const retry = await deliverWebhook(`${fresh.baseUrl}/api/webhooks/payment/wompi`, approval);
       expect(retry.status).toBe(200);
       await new Promise((r) => setTimeout(r, 200));
-      clock += 2 * MINUTE; // past the outbox grace period: the sweep delivers what was never sent
+      await deliverSentStatuses(fresh.baseUrl, waId);
+      // Past the outbox's claim and status wait: the sweep delivers what was never sent.
+      clock += OUTBOX_UNSETTLED_AFTER_MS + MINUTE;
       await fresh.runtime.reconciler.runOnce();
       await expectExactlyOnce(waId, before);
     } finally {
@@ -94,7 +99,8 @@ describe('crash safety of payment confirmation', () => {
     const fresh = await instance({}, () => clock);
     try {
       await fresh.runtime.reconciler.runOnce();
-      clock += MINUTE;
+      await deliverSentStatuses(fresh.baseUrl, waId);
+      clock += OUTBOX_UNSETTLED_AFTER_MS + MINUTE;
       await fresh.runtime.reconciler.runOnce();
       await expectExactlyOnce(waId, before);
     } finally {
@@ -120,8 +126,9 @@ describe('crash safety of payment confirmation', () => {
     } finally {
       fresh.process.kill('SIGTERM');
     }
-    // The confirmation was queued with the order and never sent: the next sweep sends it.
-    const later = await instance({}, () => Date.now() + 2 * MINUTE);
+    // The confirmation was queued with the order and never sent: once its claim and status
+    // wait are over with no status from Meta, the sweep sends it.
+    const later = await instance({}, () => Date.now() + OUTBOX_UNSETTLED_AFTER_MS + MINUTE);
     try {
       await later.runtime.reconciler.runOnce();
       await expectExactlyOnce(waId, before);
@@ -129,6 +136,88 @@ describe('crash safety of payment confirmation', () => {
       await later.close();
     }
   }, 90_000);
+
+  it('a server process killed between sending the confirmation and recording it sends it exactly once (#12)', async () => {
+    const { waId, approval } = await pendingPayment();
+    const before = await stats();
+    const child = await startServerProcess({ TEST_FAULT_POINTS: 'after-send:hang' });
+    try {
+      const answer = await deliverWebhook(`${child.url}/api/webhooks/payment/wompi`, approval);
+      expect(answer.status).toBe(200);
+      await waitFor(async () => graph.textsTo(waId).some((t) => t.includes('Pago confirmado')));
+      child.process.kill('SIGKILL');
+      await new Promise((r) => child.process.once('exit', r));
+    } finally {
+      child.process.kill('SIGKILL');
+    }
+    // Meta's "sent" status for that message reaches a live instance; later sweeps run past
+    // every wait. The customer is told once.
+    let clock = Date.now();
+    const fresh = await instance({}, () => clock);
+    try {
+      await fresh.runtime.reconciler.runOnce();
+      await deliverSentStatuses(fresh.baseUrl, waId);
+      for (const step of [MINUTE, OUTBOX_UNSETTLED_AFTER_MS, OUTBOX_UNSETTLED_AFTER_MS]) {
+        clock += step;
+        await fresh.runtime.reconciler.runOnce();
+      }
+      await expectExactlyOnce(waId, before);
+      const entry = await setup.read<{ estado: string; wamid: string; estadoMeta: string }>(`outbox/pedido-pago-${JSON.parse(approval.rawBody).data.transaction.reference}-0`);
+      const confirmation = graph.sent.find((s) => s.to === waId && JSON.stringify(s.body).includes('Pago confirmado'))!;
+      expect(entry).toMatchObject({ estado: 'enviado', estadoMeta: 'sent', wamid: confirmation.messageId });
+    } finally {
+      await fresh.close();
+    }
+  }, 90_000);
+
+  it('a confirmation whose send was cut off and got no status from Meta is sent again, once, after the wait (#12)', async () => {
+    const { waId, approval } = await pendingPayment();
+    const before = await stats();
+    const child = await startServerProcess({ TEST_FAULT_POINTS: 'before-send:hang' });
+    try {
+      expect((await deliverWebhook(`${child.url}/api/webhooks/payment/wompi`, approval)).status).toBe(200);
+      await waitFor(async () => (await ordersOf(setup, T, waId)).length === 1);
+      child.process.kill('SIGKILL');
+    } finally {
+      child.process.kill('SIGKILL');
+    }
+    let clock = Date.now() + MINUTE;
+    const fresh = await instance({}, () => clock);
+    try {
+      await fresh.runtime.reconciler.runOnce();
+      expect(graph.textsTo(waId).filter((t) => t.includes('Pago confirmado'))).toHaveLength(0); // still inside the status wait
+      clock += OUTBOX_UNSETTLED_AFTER_MS;
+      await fresh.runtime.reconciler.runOnce();
+      clock += OUTBOX_UNSETTLED_AFTER_MS;
+      await fresh.runtime.reconciler.runOnce();
+      await expectExactlyOnce(waId, before);
+    } finally {
+      await fresh.close();
+    }
+  }, 90_000);
+
+  /** What Meta does after accepting a message: a signed "sent" status webhook for each one. */
+  async function deliverSentStatuses(baseUrl: string, waId: string): Promise<void> {
+    for (const sent of graph.sent.filter((s) => s.to === waId)) {
+      const raw = JSON.stringify(
+        webhookBody([
+          statusChange(pn, {
+            id: sent.messageId,
+            status: 'sent',
+            timestamp: String(Math.floor(Date.now() / 1000)),
+            recipient_id: waId,
+            ...(sent.callbackData ? { biz_opaque_callback_data: sent.callbackData } : {}),
+          }),
+        ]),
+      );
+      const res = await fetch(`${baseUrl}/api/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signMetaBody(raw, TEST_APP_SECRET) },
+        body: raw,
+      });
+      expect(res.status).toBe(200);
+    }
+  }
 
   /** The real entry point (`server/main.ts`) in a child process, against the shared database. */
   async function startServerProcess(env: Record<string, string>): Promise<{ url: string; process: ChildProcess }> {
@@ -144,7 +233,7 @@ describe('crash safety of payment confirmation', () => {
         FIREBASE_PROJECT_ID: 'test-project',
         FIREBASE_DATABASE_EMULATOR_HOST: database.emulatorHost,
         PUBLIC_BASE_URL: 'https://pedidos.example.test',
-        WHATSAPP_APP_SECRET: 'x',
+        WHATSAPP_APP_SECRET: TEST_APP_SECRET,
         WHATSAPP_VERIFY_TOKEN: 'y',
         WHATSAPP_GRAPH_URL: graph.url,
         SECRETS_KEY: secretsKey,

@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../../embedded-database/embedded-database';
+import { AppError, ErrorCode, HTTP_STATUS_BY_CODE } from '../../../server/errors';
+import { connectDatabase, withTimeout } from '../../../server/db/firebase';
 import { startHarness, type Harness } from '../../helpers/harness';
 import { chooseMethod, orderUpToMethods, ordersOf } from '../../helpers/ordering';
 import { changeFor, newWamid, webhookBody } from '../../helpers/whatsapp-payloads';
@@ -46,8 +48,9 @@ describe('database outage', () => {
       h.http.get('/healthz'),
     ]);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(whatsapp.status).toBeGreaterThanOrEqual(500);
-    expect(payment.status).toBeGreaterThanOrEqual(500);
+    expect(whatsapp.status).toBe(503);
+    expect(whatsapp.headers['retry-after']).toMatch(/^\d+$/);
+    expect(payment.status).toBe(503);
     expect(ready.status).toBe(503);
     expect(health.status).toBe(200);
 
@@ -62,6 +65,54 @@ describe('database outage', () => {
     await h.graph.waitForMessages('573400000002', 1);
     expect(await ordersOf(h, 'outage', waId)).toHaveLength(1);
   }, 60_000);
+
+  it('a transaction cut by a disconnect is a 503 with Retry-After, never a 500 (#12)', async () => {
+    const connection = connectDatabase({ url: database.url('test-project'), projectId: 'test-project' });
+    try {
+      const ref = connection.db.ref('outage/probe');
+      await withTimeout(ref.set(1), 'warm up');
+      const port = database.port;
+      // The update runs locally, then its write is on the wire when the server goes away.
+      let closing: Promise<void> | undefined;
+      const outcome = await withTimeout(
+        ref.transaction((n: number | null) => {
+          closing ??= database.close();
+          return (n ?? 0) + 1;
+        }),
+        'transaction',
+      ).then(
+        () => 'committed',
+        (error: unknown) => error,
+      );
+      await closing;
+      database = await startEmbeddedDatabase({ port, dataFile });
+      if (outcome !== 'committed') {
+        expect(outcome).toBeInstanceOf(AppError);
+        expect((outcome as AppError).code).toBe(ErrorCode.DATABASE_UNAVAILABLE);
+      }
+      const disconnect = new AppError(ErrorCode.DATABASE_UNAVAILABLE, { cause: new Error('disconnect') });
+      expect(HTTP_STATUS_BY_CODE[disconnect.code]).toBe(503);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('reconnects within a few seconds of the database coming back after a long outage (#12)', async () => {
+    expect((await h.http.get('/readyz')).status).toBe(200);
+    const port = database.port;
+    await database.close();
+    // Long enough for the SDK's own backoff (random × a delay growing ×1.3 per attempt up to
+    // 30 s) to reach its cap: left alone it then waits up to 30 s more (21 s measured, #12).
+    await new Promise((r) => setTimeout(r, 30_000));
+    database = await startEmbeddedDatabase({ port, dataFile });
+    const deadline = Date.now() + 6_000;
+    let ready = false;
+    while (!ready && Date.now() < deadline) {
+      ready = (await h.http.get('/readyz')).status === 200;
+      if (!ready) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(ready).toBe(true);
+  }, 70_000);
 
   it('runs one reconciler at a time across instances', async () => {
     const other = await startHarness({ database, graph: h.graph, env: { SECRETS_KEY: h.config.SECRETS_KEY! } });
