@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DELIVERY_KINDS, ZChosenOptionRecordSchema, ZOptionGroupRecordSchema } from './restaurant-records';
 
 /**
  * zod schemas of what is stored in RTDB: the one place where the seeds' Spanish field names
@@ -14,6 +15,12 @@ export const ZMenuItemRecordSchema = z.object({
   precio: pesos,
   categoria: z.string().optional(),
   disponible: z.boolean().default(true),
+  /** Other names customers type for the item (#16). */
+  alias: z.array(z.string()).optional(),
+  /** Option groups (#16), `restaurant/item-options.ts`. */
+  opciones: z.array(ZOptionGroupRecordSchema).optional(),
+  /** With `disponible: false`, sold out only until then (epoch ms; "for the day", #16). */
+  agotadoHasta: z.number().optional(),
 });
 export type TMenuItemRecord = z.infer<typeof ZMenuItemRecordSchema>;
 
@@ -48,6 +55,10 @@ export const ZCartLineRecordSchema = z.object({
   nombre: z.string(),
   precio: pesos,
   cantidad: z.number().int().positive(),
+  /** Chosen options (#16); `precio` above is the unit price including them. */
+  opciones: z.array(ZChosenOptionRecordSchema).optional(),
+  /** The customer's note for this line, e.g. "sin cebolla" (#16). */
+  nota: z.string().optional(),
 });
 
 export const ZUbicacionSchema = z.object({
@@ -73,6 +84,9 @@ export const ZPaymentRecordSchema = z.object({
   ubicacion: ZUbicacionSchema.optional(),
   telefonoContacto: z.string(),
   items: z.array(ZCartLineRecordSchema),
+  /** Delivery fee in pesos, included in `monto` (#16). */
+  domicilio: pesos.optional(),
+  tipoEntrega: z.enum(DELIVERY_KINDS).optional(),
   fechaCreacion: z.number(),
   gateway: z.enum(['wompi', 'bold', 'payu', 'sandbox']),
   enlace: z.string(),
@@ -105,6 +119,9 @@ export const ZOrderRecordSchema = z.object({
   direccion: z.string(),
   ubicacion: ZUbicacionSchema.optional(),
   items: z.array(ZCartLineRecordSchema),
+  /** Delivery fee in pesos, included in `total` (#16). */
+  domicilio: pesos.optional(),
+  tipoEntrega: z.enum(DELIVERY_KINDS).optional(),
   total: pesos,
   estado: z.enum(ORDER_STATES),
   timestamp: z.number(),

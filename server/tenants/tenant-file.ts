@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TENANT_ID_PATTERN, PHONE_NUMBER_ID_PATTERN } from '../db/paths';
 import { adapters } from '../payments/adapters';
 import { placeholderReason } from '../placeholders';
+import { ZAliasSchema, ZAtencionSchema, ZDomiciliosSchema, ZHorarioSchema, ZOptionGroupsSchema } from './restaurant-settings';
 import { describeIssues, validationErrorMap } from '../validation-messages';
 
 /**
@@ -15,6 +16,8 @@ const ZMenuEntrySchema = z
     precio: z.number().int('must be whole pesos (no decimals)').positive().max(10_000_000),
     categoria: z.string().trim().min(1).max(40).optional(),
     disponible: z.boolean().default(true),
+    alias: ZAliasSchema.optional(),
+    opciones: ZOptionGroupsSchema.optional(),
   })
   .strict();
 
@@ -49,6 +52,11 @@ export const ZTenantFileSchema = z
       })
       .strict()
       .default({ enabled: false, efectivo: false }),
+    // Restaurant settings of #16 (restaurant-settings.ts); left out, the restaurant is always
+    // open, delivers everywhere without a fee and hands chats back after 30 minutes.
+    horario: ZHorarioSchema.optional(),
+    domicilios: ZDomiciliosSchema.optional(),
+    atencion: ZAtencionSchema.optional(),
   })
   .strict()
   .superRefine((file, ctx) => {
