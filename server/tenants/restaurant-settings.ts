@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { nameKey } from '../restaurant/text-match';
 import type { MessageLocale } from '../validation-messages';
 
 /**
@@ -80,10 +81,6 @@ const MESSAGES = {
     freeBelowMinimum: 'gratisDesde es menor que el mínimo; el domicilio sería gratis en todos los pedidos',
   },
 } as const;
-
-/** Case- and accent-insensitive key for "is this name used twice". */
-export const nameKey = (name: string): string =>
-  name.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
 
 /** Whether `Intl` knows the time zone (Node ships full ICU). */
 export function isTimeZone(zone: string): boolean {
