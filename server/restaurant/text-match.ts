@@ -43,10 +43,13 @@ export function editDistance(a: string, b: string, limit: number): number {
 /** Typos allowed in a word: none up to 4 letters, one from 5 (short words collide too easily). */
 export const typosAllowed = (word: string): number => (word.length >= 5 ? 1 : 0);
 
-/** Same word, allowing `typosAllowed` of the expected one; digits must match exactly. */
+/**
+ * Same word, allowing `typosAllowed` of the expected one. Digits must match exactly, and so
+ * must the first letter, which keeps "Morales" from being read as "Rosales".
+ */
 export function sameWord(typed: string, expected: string): boolean {
   if (typed === expected) return true;
-  if (/\d/.test(expected) || /\d/.test(typed)) return false;
+  if (/\d/.test(expected) || /\d/.test(typed) || typed[0] !== expected[0]) return false;
   const limit = typosAllowed(expected);
   return limit > 0 && editDistance(typed, expected, limit) <= limit;
 }
