@@ -55,6 +55,7 @@ const MESSAGES = {
     zoneNeedsArea: 'give "barrios" (neighbourhood names), "radioKm" (distance from the restaurant) or both',
     radiusNeedsLocation: 'a zone with "radioKm" needs domicilios.ubicacion (the restaurant\'s latitude and longitude)',
     dupZone: (name: string) => `"${name}" is used by two zones`,
+    dupBarrio: (name: string) => `"${name}" is listed twice in this zone`,
     barrioInTwoZones: (barrio: string, zone: string) => `barrio "${barrio}" is also in zone "${zone}"; a barrio belongs to one zone`,
     nothingToOffer: 'with no zones, set "recoger": true (pickup only), or add a zone',
     freeBelowMinimum: 'gratisDesde is below minimo; free delivery would apply to every order',
@@ -76,6 +77,7 @@ const MESSAGES = {
     zoneNeedsArea: 'indica "barrios" (nombres de barrios), "radioKm" (distancia desde el restaurante) o ambos',
     radiusNeedsLocation: 'una zona con "radioKm" necesita domicilios.ubicacion (latitud y longitud del restaurante)',
     dupZone: (name: string) => `"${name}" está en dos zonas`,
+    dupBarrio: (name: string) => `"${name}" está repetido en esta zona`,
     barrioInTwoZones: (barrio: string, zone: string) => `el barrio "${barrio}" también está en la zona "${zone}"; un barrio pertenece a una sola zona`,
     nothingToOffer: 'sin zonas, activa "recoger" (solo para recoger) o agrega una zona',
     freeBelowMinimum: 'gratisDesde es menor que el mínimo; el domicilio sería gratis en todos los pedidos',
@@ -228,7 +230,7 @@ function build(locale: MessageLocale) {
         zone.barrios?.forEach((barrio, j) => {
           const owner = barrioOwner.get(nameKey(barrio));
           if (owner !== undefined && owner !== zone.nombre) ctx.addIssue({ code: 'custom', path: ['zonas', i, 'barrios', j], message: t.barrioInTwoZones(barrio, owner) });
-          else if (owner === zone.nombre) ctx.addIssue({ code: 'custom', path: ['zonas', i, 'barrios', j], message: t.dupValue(barrio) });
+          else if (owner === zone.nombre) ctx.addIssue({ code: 'custom', path: ['zonas', i, 'barrios', j], message: t.dupBarrio(barrio) });
           barrioOwner.set(nameKey(barrio), zone.nombre);
         });
       });
