@@ -9,7 +9,7 @@
 const LAYERS = [
   { name: 'entry', folders: ['web', 'admin', 'cli', 'demo', 'dev', 'main.ts', 'runtime.ts', 'app.ts', 'config.ts', 'http-errors.ts', 'http-server.ts', 'require-node.ts'] },
   { name: 'flows', folders: ['reconciler', 'whatsapp', 'payment-intake'] },
-  { name: 'domain', folders: ['orders', 'messaging', 'tenants', 'conversation'] },
+  { name: 'domain', folders: ['orders', 'messaging', 'tenants', 'conversation', 'restaurant'] },
   { name: 'storage', folders: ['db'] },
   { name: 'gateways', folders: ['payments'] },
   { name: 'shared', folders: ['errors.ts', 'money.ts', 'faults.ts', 'background.ts', 'backoff.ts', 'observability', 'placeholders.ts', 'validation-messages.ts'] },

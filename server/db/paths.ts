@@ -52,6 +52,11 @@ export const paths = {
   whatsapp: (tenantId: string) => `${t(tenantId)}/whatsapp`,
   menu: (tenantId: string) => `${t(tenantId)}/menu`,
   paymentsConfig: (tenantId: string) => `${t(tenantId)}/payments`,
+  /** Restaurant settings of #16 (`db/restaurant-records.ts`). */
+  horario: (tenantId: string) => `${t(tenantId)}/horario`,
+  domicilios: (tenantId: string) => `${t(tenantId)}/domicilios`,
+  atencion: (tenantId: string) => `${t(tenantId)}/atencion`,
+  pausa: (tenantId: string) => `${t(tenantId)}/pausa`,
   payment: (tenantId: string, reference: string) => `${t(tenantId)}/pagos/${check('reference', reference, REFERENCE_PATTERN)}`,
   orders: (tenantId: string) => `${t(tenantId)}/pedidos`,
   order: (tenantId: string, orderKey: string) => `${t(tenantId)}/pedidos/${check('orderKey', orderKey, KEY_PATTERN)}`,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { perGateway, ZGatewayIdSchema } from '../payments/adapters';
 import { DEFAULT_GATEWAY_ENVIRONMENT, GATEWAY_ENVIRONMENTS } from '../payments/gateway';
+import { DELIVERY_KINDS, ZChosenOptionRecordSchema, ZOptionGroupRecordSchema } from './restaurant-records';
 
 /**
  * zod schemas of what is stored in RTDB: the one place where the seeds' Spanish field names
@@ -16,8 +17,12 @@ export const ZMenuItemRecordSchema = z.object({
   precio: pesos,
   categoria: z.string().optional(),
   disponible: z.boolean().default(true),
-  /** Other names customers use for this item (#14): "sencilla", "la especial". Comma-separated in the admin page. */
+  /** Other names customers use for this item (#14, #16): "sencilla", "la especial". Comma-separated in the admin page. */
   alias: z.array(z.string()).optional(),
+  /** Option groups (#16), `restaurant/item-options.ts`. */
+  opciones: z.array(ZOptionGroupRecordSchema).optional(),
+  /** With `disponible: false`, sold out only until then (epoch ms; "for the day", #16). */
+  agotadoHasta: z.number().optional(),
 });
 export type TMenuItemRecord = z.infer<typeof ZMenuItemRecordSchema>;
 
@@ -49,6 +54,8 @@ export const ZCartLineRecordSchema = z.object({
   nombre: z.string(),
   precio: pesos,
   cantidad: z.number().int().positive(),
+  /** Chosen options (#16); `precio` above is the unit price including them. */
+  opciones: z.array(ZChosenOptionRecordSchema).optional(),
   /** What the customer asked about this line ("sin salsa"), shown on the kitchen board (#14). */
   nota: z.string().optional(),
 });
@@ -75,6 +82,9 @@ export const ZPaymentRecordSchema = z.object({
   ubicacion: ZUbicacionSchema.optional(),
   telefonoContacto: z.string(),
   items: z.array(ZCartLineRecordSchema),
+  /** Delivery fee in pesos, included in `monto` (#16). */
+  domicilio: pesos.optional(),
+  tipoEntrega: z.enum(DELIVERY_KINDS).optional(),
   fechaCreacion: z.number(),
   gateway: ZGatewayIdSchema,
   enlace: z.string(),
@@ -122,6 +132,9 @@ export const ZOrderRecordSchema = z.object({
   direccion: z.string(),
   ubicacion: ZUbicacionSchema.optional(),
   items: z.array(ZCartLineRecordSchema),
+  /** Delivery fee in pesos, included in `total` (#16). */
+  domicilio: pesos.optional(),
+  tipoEntrega: z.enum(DELIVERY_KINDS).optional(),
   total: pesos,
   estado: z.enum(ORDER_STATES),
   timestamp: z.number(),

@@ -36,9 +36,23 @@ export async function importTenant(db: Database, file: TTenantFile, key: Secrets
   update[paths.menu(tenantId)] = Object.fromEntries(
     file.menu.map((item) => [
       menuItemKey(item.numero),
-      { numero: item.numero, nombre: item.nombre, precio: item.precio, categoria: item.categoria ?? null, disponible: item.disponible, alias: item.alias?.length ? item.alias : null },
+      {
+        numero: item.numero,
+        nombre: item.nombre,
+        precio: item.precio,
+        categoria: item.categoria ?? null,
+        disponible: item.disponible,
+        alias: item.alias?.length ? item.alias : null,
+        opciones: item.opciones ?? null,
+      },
     ]),
   );
+  // Settings of #16: a file without them removes them, so the restaurant is always open again,
+  // delivers without zones and uses the default handoff time. The hours take the restaurant's
+  // time zone when they name none. `pausa` is the kitchen's, not the file's: left as it is.
+  update[paths.horario(tenantId)] = file.horario ? { ...file.horario, zona: file.horario.zona ?? file.restaurant.timezone } : null;
+  update[paths.domicilios(tenantId)] = file.domicilios ?? null;
+  update[paths.atencion(tenantId)] = file.atencion ?? null;
   const payments: Record<string, unknown> = { enabled: file.payments.enabled, efectivo: file.payments.efectivo };
   for (const gateway of GATEWAY_IDS) {
     const block = file.payments[gateway];

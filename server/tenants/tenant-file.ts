@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TENANT_ID_MAX_LENGTH, TENANT_ID_PATTERN, PHONE_NUMBER_ID_PATTERN } from '../db/paths';
 import { GATEWAY_IDS, perGateway, type GatewayCredentialsById, type GatewayId } from '../payments/adapters';
 import { placeholderReason } from '../placeholders';
+import { ZAliasSchema, ZAtencionSchema, ZDomiciliosSchema, ZHorarioSchema, ZOptionGroupsSchema } from './restaurant-settings';
 import { describeIssues, validationErrorMap } from '../validation-messages';
 
 /**
@@ -16,7 +17,8 @@ const ZMenuEntrySchema = z
     categoria: z.string().trim().min(1).max(40).optional(),
     disponible: z.boolean().default(true),
     /** Other names customers use for this item, e.g. ["sencilla", "la clásica"] (#14). */
-    alias: z.array(z.string().trim().min(1).max(40)).max(10).optional(),
+    alias: ZAliasSchema.optional(),
+    opciones: ZOptionGroupsSchema.optional(),
   })
   .strict();
 
@@ -53,6 +55,11 @@ export const ZTenantFileSchema = z
       })
       .strict()
       .default({ enabled: false, efectivo: false }),
+    // Restaurant settings of #16 (restaurant-settings.ts); left out, the restaurant is always
+    // open, delivers everywhere without a fee and hands chats back after 30 minutes.
+    horario: ZHorarioSchema.optional(),
+    domicilios: ZDomiciliosSchema.optional(),
+    atencion: ZAtencionSchema.optional(),
   })
   .strict()
   .superRefine((file, ctx) => {

@@ -3,6 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ZDomiciliosRecordSchema, ZHorarioRecordSchema } from '../../../server/db/restaurant-records';
+import { ZMenuItemRecordSchema } from '../../../server/db/records';
 import { importTenant, TenantImportError } from '../../../server/tenants/import-tenant';
 import { describeTenantFileErrors, parseTenantFile } from '../../../server/tenants/tenant-file';
 import { startHarness, tenantFile, type Harness } from '../../helpers/harness';
@@ -36,6 +38,36 @@ describe('importing a tenant file', () => {
     expect(await h.read('phoneNumbers/5550002')).toBe('imp1');
     expect(Object.keys((await h.read<object>('tenants/imp1/menu')) ?? {})).toHaveLength(2);
     expect(await h.read('secrets/imp1/wompi')).toBeNull();
+  });
+
+  it('stores the restaurant settings of #16, read back by their record schemas, and removes them when the file drops them', async () => {
+    const parsed = parseTenantFile({
+      ...tenantFile({ id: 'imp-hours', whatsapp: { phoneNumberId: '5550020', accessToken: 't' } }),
+      restaurant: { name: 'Horas', timezone: 'America/Bogota' },
+      menu: [
+        {
+          numero: '1', nombre: 'Hamburguesa', precio: 15000, alias: ['burger'],
+          opciones: [{ nombre: 'Término', min: 1, max: 1, valores: [{ nombre: 'Medio', precio: 0 }, { nombre: 'Bien asado', precio: 0 }] }],
+        },
+      ],
+      horario: { festivos: true, corteMinutos: 15, dias: { sab: [['12:00', '02:00']] }, excepciones: [{ fecha: '2026-12-31', rangos: [] }] },
+      domicilios: { ubicacion: { latitud: 4.6486, longitud: -74.0628 }, recoger: true, zonas: [{ nombre: 'Cerca', radioKm: 3, tarifa: 4000 }] },
+      atencion: { minutosInactividad: 20 },
+    });
+    if (!parsed.success) throw new Error(describeTenantFileErrors(parsed.error).join('\n'));
+    await importTenant(h.db, parsed.data, h.secretsKey);
+    // RTDB drops the empty list of a closed exception day; the record schema reads it back as closed.
+    expect(ZHorarioRecordSchema.parse(await h.read('tenants/imp-hours/horario'))).toEqual({
+      zona: 'America/Bogota', festivos: true, corteMinutos: 15, pedidosProgramados: false,
+      dias: { sab: [['12:00', '02:00']] }, excepciones: [{ fecha: '2026-12-31', rangos: [] }],
+    });
+    expect(ZDomiciliosRecordSchema.parse(await h.read('tenants/imp-hours/domicilios'))).toEqual(parsed.data.domicilios);
+    expect(await h.read('tenants/imp-hours/atencion')).toEqual({ minutosInactividad: 20 });
+    expect(ZMenuItemRecordSchema.parse(await h.read('tenants/imp-hours/menu/item-1'))).toMatchObject({ alias: ['burger'], opciones: parsed.data.menu[0]!.opciones });
+
+    const { horario: _h, domicilios: _d, atencion: _a, ...without } = parsed.data;
+    await importTenant(h.db, without, h.secretsKey);
+    for (const part of ['horario', 'domicilios', 'atencion']) expect(await h.read(`tenants/imp-hours/${part}`)).toBeNull();
   });
 
   it("refuses a phone number id that belongs to another restaurant", async () => {
