@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     `Server listening on ${publicBaseUrl}`,
     `  database: ${embedded ? `embedded RTDB at ${embedded.emulatorHost}, data in ${join(config.DATA_DIR, 'database.json')}` : databaseUrl}`,
     `  WhatsApp webhook: ${publicBaseUrl}/api/webhooks/whatsapp`,
-    `  kitchen board: ${publicBaseUrl}/kitchen · owner settings: ${publicBaseUrl}/admin (users: npm run user -- create)`,
+    `  kitchen board: ${publicBaseUrl}/kitchen · owner settings: ${publicBaseUrl}/admin (${running.localSignIn ? 'demo users below' : 'users: npm run user -- create'})`,
     `  metrics: ${publicBaseUrl}/metrics`,
   ];
   if (demoSecrets) {
