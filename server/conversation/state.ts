@@ -48,6 +48,22 @@ export function reviveSession(session: Session): Session {
   return { ...session, paso, carrito };
 }
 
+/**
+ * After the payment `reference` was rejected: the conversation goes back to the method choice
+ * with the same cart, address and phone, when there is a method to choose. `undefined` (leave
+ * the session as it is) when there is no session, when the session has moved on to another
+ * payment, or when no method is left. Works on the stored value, keys it does not know kept.
+ */
+export function sessionAfterPaymentRejected<S extends { paso?: unknown; pagoPendiente?: { referencia?: unknown } }>(
+  session: S | null,
+  reference: string,
+  methodsAvailable: boolean,
+): S | undefined {
+  if (!session || !methodsAvailable) return undefined;
+  if (session.pagoPendiente?.referencia !== reference || session.paso === 'metodo_pago') return undefined;
+  return { ...session, paso: 'metodo_pago' };
+}
+
 /** Σ precio × cantidad, in integer COP. */
 export function cartTotal(cart: readonly CartLine[]): number {
   return cart.reduce((sum, line) => sum + line.precio * line.cantidad, 0);

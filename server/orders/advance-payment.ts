@@ -2,11 +2,12 @@ import type { GatewayResult } from '../payments/gateway';
 import type { TPaymentRecord } from '../db/records';
 
 /**
- * The payment state rule (DESIGN.md): states move forward only. `pendiente` → `completado` |
- * `rechazado` | `expirado` | `fraude_detectado`; a `rechazado` or `expirado` payment may still
- * become `completado` (the payer retried with the same reference, or the money was taken after
- * the link expired); `completado` is final and `fraude_detectado` changes only by a person.
- * Pure: it runs inside an RTDB transaction and may run several times.
+ * The payment state rule (DESIGN.md), the only place a payment's `estado` moves: states move
+ * forward only. `pendiente` → `completado` | `rechazado` | `expirado` | `fraude_detectado`; a
+ * `rechazado` or `expirado` payment may still become `completado` (the payer retried with the
+ * same reference, or the money was taken after the link expired); `completado` is final and
+ * `fraude_detectado` changes only by a person. Events are gateway results and the expiry of an
+ * unpaid link (#13). Pure: it runs inside an RTDB transaction and may run several times.
  */
 export type PaymentDecision =
   /** Approved, amount and currency match: the order must exist. */
@@ -20,8 +21,20 @@ export type PaymentDecision =
    * customer paid twice. Nothing changes; the caller audits it and alerts the owner (#12).
    */
   | 'double_charge'
+  /** The unpaid link ran out: the customer is told once and the payment is no longer polled. */
+  | 'expire'
   /** Nothing to change (pending result, duplicate, or a late event for a settled payment). */
   | 'none';
+
+/** The link of an unpaid payment ran out (`PAYMENT_EXPIRE_AFTER_MS` after its creation). */
+export interface ExpiryEvent {
+  kind: 'expire';
+}
+
+/** What moves a payment: a gateway's result for it, or the expiry of its link. */
+export type PaymentEvent = GatewayResult | ExpiryEvent;
+
+const isExpiry = (event: PaymentEvent): event is ExpiryEvent => 'kind' in event && event.kind === 'expire';
 
 export interface AdvanceOutcome {
   /** The record to store, or undefined when nothing changes. */
@@ -51,7 +64,9 @@ export function amountMatches(record: TPaymentRecord, result: GatewayResult, opt
   return result.amountInCents === record.monto * 100;
 }
 
-export function advancePayment(record: TPaymentRecord, result: GatewayResult, options: AdvanceOptions): AdvanceOutcome {
+export function advancePayment(record: TPaymentRecord, event: PaymentEvent, options: AdvanceOptions): AdvanceOutcome {
+  if (isExpiry(event)) return expirePayment(record, options.now);
+  const result = event;
   if (record.estado === 'completado') {
     // Final. A duplicate approval still reports 'approve' so the caller makes sure the order
     // exists (a crash may have happened between the two writes); anything else is only audited.
@@ -121,6 +136,22 @@ export function advancePayment(record: TPaymentRecord, result: GatewayResult, op
       };
     case 'pending':
       return { next: undefined, decision: 'none', reason: 'gateway reports the payment as pending' };
+  }
+}
+
+/**
+ * Only a pending payment expires. An expired one reports 'expire' again, so a run that stopped
+ * before telling the customer finishes it; a rejected one just stops being polled (its decline
+ * was told already), and a completed or flagged one is never touched by time.
+ */
+function expirePayment(record: TPaymentRecord, now: number): AdvanceOutcome {
+  switch (record.estado) {
+    case 'pendiente':
+      return { decision: 'expire', next: { ...record, estado: 'expirado', fechaExpiracion: now } };
+    case 'expirado':
+      return { decision: 'expire', next: undefined, reason: 'already expired' };
+    default:
+      return { decision: 'none', next: undefined, reason: `payment ${record.estado}; expiry ignored` };
   }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSnapshot, Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview } from '../conversation/messages.es-CO';
+import { sessionAfterPaymentRejected } from '../conversation/state';
 import type { Reply } from '../conversation/types';
 import { keyFor, paths } from '../db/paths';
 import { readValue, transact, withTimeout } from '../db/firebase';
@@ -386,6 +387,9 @@ async function approve(
   return { outcome: 'approve', estado: record.estado, pedidoId: result.order.id, queued: result.queued };
 }
 
+/** A session as stored: only what the rejection rule reads is typed; every other key is kept. */
+type StoredSession = { paso?: unknown; pagoPendiente?: { referencia?: unknown } } & Record<string, unknown>;
+
 async function reject(deps: ConfirmPaymentDeps, tenantId: string, record: TPaymentRecord, result: GatewayResult, now: number): Promise<QueuedMessage[]> {
   const outboxPrefix = `rechazo-${keyFor(`${record.referencia}:${result.transactionId}`)}`;
   // Replays (and retries after a crash) find the message already queued and stop here.
@@ -394,12 +398,11 @@ async function reject(deps: ConfirmPaymentDeps, tenantId: string, record: TPayme
   const methods = tenant ? paymentMethodsFor(tenant) : [];
   const replies: Reply[] = [paymentRejected({ motivo: record.motivoRechazo }), ...(methods.length ? paymentMethods(methods, record.monto) : [])];
   // The conversation goes back to the method choice with the same cart, address and phone.
-  await withTimeout(
-    deps.db.ref(paths.session(tenantId, record.cliente)).transaction((session: Record<string, unknown> | null) => {
-      if (!session) return null;
-      if ((session.pagoPendiente as { referencia?: string } | undefined)?.referencia !== record.referencia) return undefined;
-      return methods.length ? { ...session, paso: 'metodo_pago' } : session;
-    }),
+  // The session rule is the conversation's; `transact` applies it to the stored session.
+  await transact<StoredSession>(
+    deps.db,
+    paths.session(tenantId, record.cliente),
+    (session) => sessionAfterPaymentRejected(session, record.referencia, methods.length > 0),
     'session after rejection',
   );
   const { queued, update } = queueMessages(

@@ -4,11 +4,12 @@ import { AppError, ErrorCode } from '../errors';
 import { rateLimitedHandler } from '../http-errors';
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
-import { readValue, withTimeout } from '../db/firebase';
+import { readValue } from '../db/firebase';
 import { paths } from '../db/paths';
 import { readPayment } from '../db/read-payment';
 import type { TPaymentRecord } from '../db/records';
 import { orderKeyForPayment } from '../orders/confirm-payment';
+import { openCheckout } from '../payment-intake/open-checkout';
 import { GATEWAY_RETURN_PARAMETERS } from '../payments/adapters';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
@@ -69,31 +70,23 @@ export function payPagesRouter(deps: PayPagesDeps): Router {
     };
   };
 
-  router.get('/pay/:ref', async (req: Request, res: Response) => {
-    const reference = String(req.params.ref);
+  /** `/pay/{ref}`: the checkout while pending, the payment's status once settled or on the way back. */
+  const payPage = async (reference: string, query: Request['query']): Promise<PageAnswer> => {
     const found = await loadPayment(reference);
-    if (!found) {
-      res.status(404).type('html').send(notFoundPage());
-      return;
-    }
+    if (!found) return { status: 404, html: notFoundPage() };
     const { tenantId, record } = found;
     const tenant = await deps.tenants.getTenant(tenantId);
-    const returning = RETURN_MARKERS.some((k) => k in req.query);
-    if (record.estado === 'pendiente' && record.reemplazadaPor && !returning) {
-      res.status(200).type('html').send(replacedPage(record.reemplazadaPor));
-      return;
-    }
-    if (record.estado === 'pendiente' && !returning) {
-      await sendToCheckout(deps, res, tenantId, tenant, record);
-      return;
-    }
+    const returning = RETURN_MARKERS.some((k) => k in query);
+    if (record.estado === 'pendiente' && record.reemplazadaPor && !returning) return { status: 200, html: replacedPage(record.reemplazadaPor) };
+    if (record.estado === 'pendiente' && !returning) return checkoutPage(deps, tenantId, tenant, record);
     const status = await statusOf(tenantId, record);
-    res
-      .status(200)
-      .set('cache-control', 'no-store')
-      .type('html')
-      .send(statusPage(reference, status, tenant, { monto: record.monto, replacedBy: record.reemplazadaPor, chatLink: deps.chatLink }));
-  });
+    return {
+      status: 200,
+      headers: { 'cache-control': 'no-store' },
+      html: statusPage(reference, status, tenant, { monto: record.monto, replacedBy: record.reemplazadaPor, chatLink: deps.chatLink }),
+    };
+  };
+  router.get('/pay/:ref', async (req: Request, res: Response) => sendPage(res, await payPage(String(req.params.ref), req.query)));
 
   const limiter = rateLimit({
     windowMs: 60_000,
@@ -110,52 +103,29 @@ export function payPagesRouter(deps: PayPagesDeps): Router {
   return router;
 }
 
-async function sendToCheckout(deps: PayPagesDeps, res: Response, tenantId: string, tenant: TenantConfig | null, record: TPaymentRecord): Promise<void> {
-  const log = deps.logger.child({ tenantId, reference: record.referencia, gateway: record.gateway });
-  if (record.urlCheckout) {
-    res.redirect(302, record.urlCheckout);
-    return;
+/** A page to send: its status, headers and HTML (none for a redirect). */
+export interface PageAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  html?: string;
+}
+
+async function checkoutPage(deps: PayPagesDeps, tenantId: string, tenant: TenantConfig | null, record: TPaymentRecord): Promise<PageAnswer> {
+  const opening = await openCheckout(deps, tenantId, tenant, record);
+  switch (opening.kind) {
+    case 'redirect':
+      return { status: 302, headers: { location: opening.url } };
+    case 'form':
+      return { status: 200, html: autoSubmitPage(opening.action, opening.fields, tenant) };
+    case 'unavailable':
+      return { status: 503, html: unavailablePage(tenant) };
   }
-  const ctx = await deps.gateways.context(tenantId, record.gateway);
-  if (!ctx) {
-    log.error('payment link opened but the tenant has no valid credentials for its gateway');
-    res.status(503).type('html').send(unavailablePage(tenant));
-    return;
-  }
-  const adapter = deps.gateways.adapter(record.gateway);
-  try {
-    const link = await adapter.createPaymentLink(
-      {
-        reference: record.referencia,
-        amountInPesos: record.monto,
-        description: `Pedido en ${tenant?.restaurant.name ?? 'el restaurante'}`.slice(0, 100),
-        returnUrl: `${deps.publicBaseUrl}/pay/${record.referencia}`,
-        notificationUrl: `${deps.publicBaseUrl}/api/webhooks/payment/${record.gateway}`,
-        customerPhone: record.telefonoContacto,
-        customerName: record.nombreCliente,
-        expiresAt: new Date(record.fechaCreacion + deps.paymentExpireAfterMs).toISOString(),
-      },
-      ctx,
-    );
-    if (link.kind === 'form') {
-      res.status(200).type('html').send(autoSubmitPage(link.action, link.fields, tenant));
-      return;
-    }
-    if (link.linkId) {
-      // Created at the gateway (Bold): keep it, so every later visit reuses the same link.
-      await withTimeout(
-        deps.db.ref(`${paths.payment(tenantId, record.referencia)}/urlCheckout`).transaction((current: string | null) => current ?? link.url),
-        'store checkout url',
-      ).then((tx) => {
-        const stored = tx.snapshot.val() as string | null;
-        if (stored && stored !== link.url) link.url = stored;
-      });
-    }
-    res.redirect(302, link.url);
-  } catch (error) {
-    log.error({ err: error }, 'could not create the checkout at the gateway');
-    res.status(503).type('html').send(unavailablePage(tenant));
-  }
+}
+
+function sendPage(res: Response, page: PageAnswer): void {
+  res.status(page.status).set(page.headers ?? {});
+  if (page.html === undefined) res.end();
+  else res.type('html').send(page.html);
 }
 
 function waLink(tenant: TenantConfig | null, text?: string): string | null {

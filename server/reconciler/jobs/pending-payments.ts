@@ -2,9 +2,10 @@ import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { paymentExpired, paymentReminder } from '../../conversation/messages.es-CO';
-import { readValue, withTimeout } from '../../db/firebase';
+import { readValue, transact, withTimeout } from '../../db/firebase';
 import { paths } from '../../db/paths';
 import { ZPaymentRecordSchema, type TPaymentRecord } from '../../db/records';
+import { advancePayment, type PaymentDecision } from '../../orders/advance-payment';
 import { confirmPayment, ensurePaidOrder, type ConfirmPaymentDeps } from '../../orders/confirm-payment';
 import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } from '../../messaging/outbox';
 import { ZGatewayIdSchema } from '../../payments/adapters';
@@ -164,20 +165,27 @@ async function remind(deps: PendingPaymentsDeps, tenantId: string, record: TPaym
 
 async function expire(deps: PendingPaymentsDeps, tenantId: string, record: TPaymentRecord, now: number, summary: PendingSummary): Promise<void> {
   let expiredNow = false;
-  await withTimeout(
-    deps.db.ref(paths.payment(tenantId, record.referencia)).transaction((current: TPaymentRecord | null) => {
+  let decision = 'none' as PaymentDecision;
+  // `transact` starts from the stored value: a bare transaction would first see `null` when
+  // nothing is cached and could decide from that instead of the record (#13).
+  await transact<unknown>(
+    deps.db,
+    paths.payment(tenantId, record.referencia),
+    (current) => {
       expiredNow = false;
-      if (current === null) return null;
-      if (current.estado !== 'pendiente') return undefined;
-      expiredNow = true;
-      return { ...current, estado: 'expirado', fechaExpiracion: now };
-    }),
+      decision = 'none';
+      const stored = ZPaymentRecordSchema.safeParse(current);
+      if (!stored.success) return undefined;
+      const outcome = advancePayment(stored.data, { kind: 'expire' }, { now });
+      decision = outcome.decision;
+      expiredNow = outcome.next !== undefined;
+      return outcome.next;
+    },
     'expire payment',
   );
   // Rejected payments are not "expired" (the state rule has no such move); they just stop being polled.
-  const isExpired = expiredNow || record.estado === 'expirado';
   const outboxId = `expirado-${record.referencia}`;
-  const notify = isExpired && !record.reemplazadaPor && !(await readValue(deps.db, paths.outboxMessage(outboxId)));
+  const notify = decision === 'expire' && !record.reemplazadaPor && !(await readValue(deps.db, paths.outboxMessage(outboxId)));
   const messages = notify
     ? queueMessages([{ outboxId, tenantId, to: record.cliente, kind: 'pago_expirado', reply: paymentExpired() }], now)
     : { queued: [] as QueuedMessage[], update: {} };

@@ -230,6 +230,8 @@ describe('paying for a WhatsApp order through Wompi, Bold, PayU or cash', () => 
     const rejection = h.graph.textsTo(waId).slice(before).join('\n');
     expect(rejection).toContain('Fondos insuficientes');
     expect(rejection).toContain('Wompi');
+    // The conversation is back at the method choice, same cart (#13).
+    expect(await h.read(`tenants/pay-rest/sesiones/${waId}`)).toMatchObject({ paso: 'metodo_pago', pagoPendiente: { referencia: reference } });
     expect((await post('wompi', wompiEvent(reference, 'APPROVED'))).status).toBe(200);
     expect(await orders(waId)).toHaveLength(1);
     expect(await payment(reference)).toMatchObject({ estado: 'completado' });

@@ -147,6 +147,27 @@ describe('nothing lost: the reconciler', () => {
     expect(await h.read(`tenants/${T}/pagos/${reference}`)).toMatchObject({ estado: 'completado' });
   });
 
+  it('expires from an instance with nothing cached, through the state rule, and tells the customer once (#13)', async () => {
+    const { waId, reference } = await startPayment('1');
+    const expiresAt = clock + 31 * MINUTE;
+    // Another instance, its own connection: it has never read this payment.
+    const fresh = await startHarness({
+      database: h.database,
+      graph: h.graph,
+      now: () => expiresAt,
+      env: { SECRETS_KEY: h.config.SECRETS_KEY!, WOMPI_API_URL: wompi.apiUrl, WOMPI_CHECKOUT_URL: wompi.checkoutUrl, BOLD_API_URL: bold.apiUrl, PAYU_API_URL: payu.apiUrl, PAYU_CHECKOUT_URL: payu.checkoutUrl },
+    });
+    try {
+      await fresh.runtime.reconciler.runOnce();
+      await fresh.runtime.reconciler.runOnce();
+    } finally {
+      await fresh.close();
+    }
+    expect(await h.read(`tenants/${T}/pagos/${reference}`)).toMatchObject({ estado: 'expirado', fechaExpiracion: expiresAt });
+    expect(await h.read(`pendingPayments/${reference}`)).toBeNull();
+    expect(h.graph.textsTo(waId).filter((t) => t.includes('expiró'))).toHaveLength(1);
+  });
+
   it('costs the same with 5,000 settled payments as with none: its reads and calls follow pending work only', async () => {
     // Ten payments pending for 3 minutes, unknown to the gateway (they stay pending).
     const seed: Record<string, unknown> = {};

@@ -10,6 +10,7 @@ import {
   reduceLine,
   removeLine,
   reviveSession,
+  sessionAfterPaymentRejected,
 } from '../../../server/conversation/state';
 import type { CartLine, MenuItem, Session } from '../../../server/conversation/types';
 
@@ -102,5 +103,20 @@ describe('session', () => {
     });
     expect(Object.keys(draft ?? {})).not.toContain('ubicacion');
     expect(buildOrderDraft({ ...session, telefonoContacto: undefined } as unknown as Session)).toBeNull();
+  });
+});
+
+describe('sessionAfterPaymentRejected (#13)', () => {
+  const waiting = { paso: 'esperando_pago', carrito: [{ itemId: 'a' }], direccion: 'Calle 80', pagoPendiente: { referencia: 'r1', gateway: 'g' }, otro: 1 };
+
+  it('goes back to the method choice with everything else kept', () => {
+    expect(sessionAfterPaymentRejected(waiting, 'r1', true)).toEqual({ ...waiting, paso: 'metodo_pago' });
+  });
+
+  it('leaves the session alone when it is about another payment, gone, already choosing, or no method is left', () => {
+    expect(sessionAfterPaymentRejected(waiting, 'r2', true)).toBeUndefined();
+    expect(sessionAfterPaymentRejected(null, 'r1', true)).toBeUndefined();
+    expect(sessionAfterPaymentRejected({ ...waiting, paso: 'metodo_pago' }, 'r1', true)).toBeUndefined();
+    expect(sessionAfterPaymentRejected(waiting, 'r1', false)).toBeUndefined();
   });
 });

@@ -94,3 +94,30 @@ describe('advancePayment', () => {
     expect(advancePayment(record('pendiente'), result('voided'), { now }).next?.motivoRechazo).toBe('Transacción anulada');
   });
 });
+
+describe('advancePayment: the expiry of an unpaid link (#13)', () => {
+  const expiry = { kind: 'expire' } as const;
+
+  it('moves a pending payment to expirado with the time it expired', () => {
+    const outcome = advancePayment(record('pendiente'), expiry, { now });
+    expect(outcome.decision).toBe('expire');
+    expect(outcome.next).toEqual({ ...record('pendiente'), estado: 'expirado', fechaExpiracion: now });
+  });
+
+  it('reports an already expired payment as expire without changing it, so the notice is ensured after a crash', () => {
+    expect(advancePayment(record('expirado', { fechaExpiracion: 5 }), expiry, { now })).toEqual({ decision: 'expire', next: undefined, reason: 'already expired' });
+  });
+
+  it.each([['completado'], ['rechazado'], ['fraude_detectado']] as const)('never expires a %s payment', (estado) => {
+    const outcome = advancePayment(record(estado), expiry, { now });
+    expect(outcome.decision).toBe('none');
+    expect(outcome.next).toBeUndefined();
+  });
+
+  it('still completes an expired payment when its approval arrives late (the money was taken)', () => {
+    const expired = advancePayment(record('pendiente'), expiry, { now }).next!;
+    const outcome = advancePayment(expired, result('approved'), { now: now + 1 });
+    expect(outcome.decision).toBe('approve');
+    expect(outcome.next?.estado).toBe('completado');
+  });
+});
