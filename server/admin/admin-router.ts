@@ -120,7 +120,7 @@ export function adminRouter(deps: AdminDeps): Router {
     if (!/^[A-Za-z0-9_-]{1,120}$/.test(orderKey)) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'no existe ese pedido' });
     const { order, from } = await changeOrderStatus(
       { db: deps.db, logger: deps.logger, now: deps.now, outbox: deps.outbox },
-      { tenantId: tenantOf(res), orderKey, estado: body.estado, by: identityOf(res).uid },
+      { tenantId: tenantOf(res), orderKey, estado: body.estado, ...(body.motivo ? { motivo: body.motivo } : {}), by: identityOf(res).uid },
     );
     res.json({ pedido: { ...order, key: orderKey }, estadoAnterior: from });
   });
