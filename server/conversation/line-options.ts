@@ -34,12 +34,28 @@ function markOptionWords(tokens: string[], item: ItemWithOptions): { used: boole
   return { used, values };
 }
 
-/** True when `text` is made only of option values (and their group names and filler) of `item`. */
-export function isOnlyOptions(text: string, item: MenuItem): boolean {
-  if (!hasOptions(item)) return false;
+/** Words that start a note after the options: "… término medio sin cebolla". */
+const NOTE_START = new Set(['sin', 'no', 'bien', 'poco', 'poca', 'mucho', 'mucha', 'aparte', 'para', 'porfa']);
+
+/**
+ * Option values of `item` in `text`, maybe followed by a note ("tocineta término medio sin
+ * cebolla" → options, note "sin cebolla"); null when the text is something else.
+ */
+export function optionsAndNote(text: string, item: MenuItem): { note?: string } | null {
+  if (!hasOptions(item)) return null;
   const tokens = tokensOf(text);
   const { used, values } = markOptionWords(tokens, item);
-  return values && tokens.every((t, i) => used[i] || FILLER.has(t));
+  if (!values) return null;
+  const first = tokens.findIndex((t, i) => !used[i] && !FILLER.has(t));
+  if (first < 0) return {};
+  if (!NOTE_START.has(tokens[first]!) || used.slice(first).some(Boolean)) return null;
+  return { note: tokens.slice(first).join(' ') };
+}
+
+/** True when `text` is made only of option values (and their group names and filler) of `item`. */
+export function isOnlyOptions(text: string, item: MenuItem): boolean {
+  const found = optionsAndNote(text, item);
+  return found !== null && found.note === undefined;
 }
 
 /** The note without the option values it carried: "termino medio, sin cebolla" → "sin cebolla". */
@@ -82,9 +98,11 @@ export function attachOptions(parsed: ParsedOrderText): ParsedOrderText {
   });
   const problems = parsed.problems.filter((problem) => {
     if (problem.kind !== 'unknown_item' || problem.explicitQuantity) return true;
-    const owner = [...lines].reverse().find((line) => isOnlyOptions(problem.text, line.item));
+    const owner = [...lines].reverse().find((line) => optionsAndNote(problem.text, line.item) !== null);
     if (!owner || !hasOptions(owner.item)) return true;
     owner.elegidas = merge(owner.elegidas ?? [], matchOptionsInText(problem.text, owner.item));
+    const note = optionsAndNote(problem.text, owner.item)?.note;
+    if (note) owner.nota = owner.nota ? `${owner.nota}, ${note}` : note;
     return false;
   });
   const looseNotes = parsed.looseNotes.filter((nota) => {
