@@ -1141,6 +1141,11 @@ export function sameAddressNote(direccion: string): string {
   return `📍 Entregaremos en tu dirección anterior: *${sanitizeEcho(direccion, MAX_ADDRESS_CHARS)}*`;
 }
 
+/** For a returning customer, under the menu: the last order again in one tap. */
+export function reorderOffer(): Reply {
+  return { type: 'buttons', body: '🔁 ¿Lo mismo de la última vez? Toca el botón o escribe *lo mismo de siempre*.', buttons: [{ id: ChoiceId.REORDER, title: 'Repetir mi pedido' }] };
+}
+
 export function noPreviousOrder(): Reply {
   return text(`🤔 No encontré un pedido anterior tuyo. ${HOW_TO_ORDER}, o *menu* para ver la carta.`);
 }

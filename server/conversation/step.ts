@@ -264,6 +264,8 @@ function showMenu(session: Session, ctx: TurnContext, options: { greet: boolean;
     cart: session.carrito,
     canOrder: !reason || schedulable,
   });
+  // A customer who saved their data gets their last order back in one tap (#16).
+  if (options.greet && ctx.customer?.guardarDatos && session.carrito.length === 0 && (!reason || schedulable)) replies.push(msg.reorderOffer());
   return { session: { ...session, paso: buildingStep(session.carrito) }, replies, effects: [] };
 }
 

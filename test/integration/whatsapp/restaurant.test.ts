@@ -11,13 +11,14 @@ const MENU = [
     nombre: 'Hamburguesa',
     precio: 15000,
     categoria: 'Platos',
+    disponible: true,
     opciones: [
-      { nombre: 'Término', min: 1, max: 1, valores: [{ nombre: 'Medio' }, { nombre: 'Bien asado' }] },
-      { nombre: 'Adiciones', max: 3, valores: [{ nombre: 'Queso', precio: 2000 }, { nombre: 'Tocineta', precio: 3000 }] },
+      { nombre: 'Término', min: 1, max: 1, valores: [{ nombre: 'Medio', precio: 0 }, { nombre: 'Bien asado', precio: 0 }] },
+      { nombre: 'Adiciones', min: 0, max: 3, valores: [{ nombre: 'Queso', precio: 2000 }, { nombre: 'Tocineta', precio: 3000 }] },
     ],
   },
-  { numero: '2', nombre: 'Perro caliente', precio: 12000, categoria: 'Platos' },
-  { numero: '3', nombre: 'Coca Cola', precio: 3000, categoria: 'Bebidas' },
+  { numero: '2', nombre: 'Perro caliente', precio: 12000, categoria: 'Platos', disponible: true },
+  { numero: '3', nombre: 'Coca Cola', precio: 3000, categoria: 'Bebidas', disponible: true },
 ];
 
 /** Today's date in Bogotá, "YYYY-MM-DD". */
@@ -54,7 +55,7 @@ describe('running a restaurant over WhatsApp (#16)', () => {
       await h.seedTenant({
         id: 'rc-closed',
         menu: MENU,
-        horario: { dias: { lun: every, mar: every, mie: every, jue: every, vie: every, sab: every, dom: every }, excepciones: [{ fecha: todayInBogota(), rangos: [] }] },
+        horario: { festivos: false, corteMinutos: 0, pedidosProgramados: false, dias: { lun: every, mar: every, mie: every, jue: every, vie: every, sab: every, dom: every }, excepciones: [{ fecha: todayInBogota(), rangos: [] }] },
       })
     ).whatsapp.phoneNumberId;
   });

@@ -306,6 +306,15 @@ describe('customers who come back (#16)', () => {
     expect(chat.effect('create_order').draft.ofrecerGuardarDatos).toBeUndefined();
   });
 
+  it('greets a returning customer with "Repetir mi pedido", which fills the cart in one tap', () => {
+    const lastOrder: LastOrder = { id: '1001', estado: 'entregado', total: 24000, timestamp: 1, items: [{ itemId: 'item-2', nombre: 'Perro caliente', cantidad: 2 }] };
+    const chat = new Chat({}, { customer, lastOrder });
+    chat.say('hola');
+    expect(chat.buttons()).toContain('reorder');
+    chat.tap('reorder', 'Repetir mi pedido');
+    expect(chat.session?.carrito).toEqual([{ itemId: 'item-2', numero: '2', nombre: 'Perro caliente', precio: 12000, cantidad: 2 }]);
+  });
+
   it('"olvidar mis datos" erases them', () => {
     const chat = new Chat({}, { customer });
     expect(chat.say('olvidar mis datos')).toContain('borramos');
