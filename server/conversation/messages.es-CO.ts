@@ -1113,16 +1113,21 @@ export function pickupChosenNote(): string {
   return '🏪 Listo, pasas a recoger tu pedido en el local.';
 }
 
-/** Sent with the order confirmation the first time (#16): may we remember the address and phone? */
-export function saveDataQuestion(): Reply {
-  return {
-    type: 'buttons',
-    body: '💾 ¿Guardamos tu dirección y teléfono para tu próximo pedido? Solo los usamos para tus pedidos aquí, y puedes escribir *olvidar mis datos* cuando quieras.',
-    buttons: [
-      { id: ChoiceId.SAVE_DATA_YES, title: 'Sí, guardar' },
-      { id: ChoiceId.SAVE_DATA_NO, title: 'No, gracias' },
-    ],
-  };
+const SAVE_DATA_QUESTION = '💾 ¿Guardamos tu dirección y teléfono para tu próximo pedido? Solo los usamos para tus pedidos aquí, y puedes escribir *olvidar mis datos* cuando quieras.';
+const SAVE_DATA_BUTTONS = [
+  { id: ChoiceId.SAVE_DATA_YES, title: 'Sí, guardar' },
+  { id: ChoiceId.SAVE_DATA_NO, title: 'No, gracias' },
+];
+
+/**
+ * The first order's confirmation asks whether to remember the address and phone (#16), in the
+ * same message (buttons under it), so it costs no extra message. A confirmation too long for
+ * an interactive message is sent as it is, without the question.
+ */
+export function withSaveDataQuestion(confirmation: Reply): Reply {
+  const body = `${confirmation.body}\n\n${SAVE_DATA_QUESTION}`;
+  if (confirmation.type !== 'text' || body.length > WHATSAPP_LIMITS.interactiveBody) return confirmation;
+  return { type: 'buttons', body, buttons: SAVE_DATA_BUTTONS };
 }
 
 export function dataSaved(): Reply {

@@ -132,6 +132,8 @@ export const ZEffectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('forget_customer') }),
   /** The customer asked for a person: alert the staff (#16). */
   z.object({ kind: z.literal('request_staff') }),
+  /** Nobody from the staff wrote for the idle time: the chat is back with the bot; clear the staff's list (#16). */
+  z.object({ kind: z.literal('release_staff') }),
 ]);
 
 export const CONVERSATION_STEPS = ['inicio', 'ordenando', 'direccion', 'telefono', 'metodo_pago', 'esperando_pago'] as const;

@@ -155,7 +155,8 @@ export function step(session: Session | null, input: InboundInput, ctx: TurnCont
   // Removed rather than set to false: sessions hold only what is true.
   if (turn.askedToConfirm) next.esperandoConfirmacion = true;
   else delete next.esperandoConfirmacion;
-  return { session: next, replies: [...before, ...replies], effects: turn.effects };
+  const effects: Effect[] = handoff.backToBot ? [{ kind: 'release_staff' }, ...turn.effects] : turn.effects;
+  return { session: next, replies: [...before, ...replies], effects };
 }
 
 function handle(session: Session, input: InboundInput, ctx: TurnContext, fresh: boolean): Turn {

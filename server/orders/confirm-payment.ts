@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSnapshot, Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
-import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview, saveDataQuestion } from '../conversation/messages.es-CO';
+import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview, withSaveDataQuestion } from '../conversation/messages.es-CO';
 import type { Reply } from '../conversation/types';
 import { keyFor, paths } from '../db/paths';
 import { readValue, transact, withTimeout } from '../db/firebase';
@@ -366,16 +366,17 @@ async function approve(
     notify: (order) => [
       {
         kind: 'pago_confirmado',
-        reply: paymentConfirmed({
-          pedidoId: order.id,
-          total: order.total,
-          metodo: record.metodoPago ?? record.gateway,
-          prueba: isTestOnlyGateway(record.gateway) || record.entorno === testEnvironment,
-          estimatedTime: deps.estimatedDeliveryTime,
-        }),
+        // A first order: the confirmation also asks whether to remember the address and phone (#16).
+        reply: (record.ofrecerGuardarDatos ? withSaveDataQuestion : (reply: Reply) => reply)(
+          paymentConfirmed({
+            pedidoId: order.id,
+            total: order.total,
+            metodo: record.metodoPago ?? record.gateway,
+            prueba: isTestOnlyGateway(record.gateway) || record.entorno === testEnvironment,
+            estimatedTime: deps.estimatedDeliveryTime,
+          }),
+        ),
       },
-      // A first order: may we remember the address and phone? (#16)
-      ...(record.ofrecerGuardarDatos ? [{ kind: 'pago_confirmado' as const, reply: saveDataQuestion() }] : []),
     ],
     // Not a field of pagos/{ref}: a write there would abort concurrent transactions on it in
     // this process. The order key is derived from the reference (orderKeyForPayment).

@@ -8,7 +8,7 @@ import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } f
 import { maskPhone } from '../observability/logger';
 import type { TenantConfig } from '../tenants/tenant-store';
 import { inboxDoneUpdate, type InboxRecord } from './inbox';
-import { orderConfirmed, saveDataQuestion } from '../conversation/messages.es-CO';
+import { orderConfirmed, withSaveDataQuestion } from '../conversation/messages.es-CO';
 import { ZCustomerProfileSchema, ZSessionSchema, ZStoredTurnSchema } from '../conversation/schemas';
 import { needsLastOrder, step } from '../conversation/step';
 import { isAvailable } from '../restaurant/sold-out';
@@ -256,10 +256,11 @@ async function runEffect(
         notify: (order) => [
           {
             kind: 'confirmacion_pedido',
-            reply: orderConfirmed({ pedidoId: order.id, total: order.total, pago: effect.pago, estimatedTime: deps.estimatedDeliveryTime }),
+            // A first order: the confirmation also asks whether to remember the address and phone (#16).
+            reply: (effect.draft.ofrecerGuardarDatos ? withSaveDataQuestion : (reply: Reply) => reply)(
+              orderConfirmed({ pedidoId: order.id, total: order.total, pago: effect.pago, estimatedTime: deps.estimatedDeliveryTime }),
+            ),
           },
-          // A first order: may we remember the address and phone? (#16)
-          ...(effect.draft.ofrecerGuardarDatos ? [{ kind: 'confirmacion_pedido' as const, reply: saveDataQuestion() }] : []),
         ],
         now,
         owner: deps.owner,
@@ -277,6 +278,12 @@ async function runEffect(
       return [];
     case 'forget_customer':
       await withTimeout(deps.db.ref(paths.customer(tenant.tenantId, record.waId)).remove(), 'forget customer');
+      return [];
+    case 'release_staff':
+      await withTimeout(
+        deps.db.ref().update({ [paths.staffRequest(tenant.tenantId, record.waId)]: null, [`${paths.alerts(tenant.tenantId)}/atencion-${record.waId}`]: null }),
+        'staff request',
+      );
       return [];
     case 'request_staff':
       await withTimeout(deps.db.ref().update(staffRequestUpdate(tenant.tenantId, record, now)), 'staff request');

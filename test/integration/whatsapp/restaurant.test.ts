@@ -103,7 +103,7 @@ describe('running a restaurant over WhatsApp (#16)', () => {
     const [order] = await ordersOf(h, 'rc-shop', waId);
     expect(order).toMatchObject({ total: 39000, domicilio: 5000, tipoEntrega: 'domicilio', direccion: 'Calle 60 # 5-20, Chapinero Alto', pago: { estado: 'completado' } });
     expect(order.items[0]).toMatchObject({ precio: 17000, opciones: [{ valor: 'Medio' }, { valor: 'Queso' }] });
-    await h.graph.waitForMessages(waId, before + 2);
+    await h.graph.waitForMessages(waId, before + 1);
     const texts = h.graph.textsTo(waId).join('\n');
     expect(texts).toContain('Pago confirmado');
     expect(texts).toContain('¿Guardamos tu dirección y teléfono');

@@ -371,6 +371,7 @@ describe('staff handoff (#16)', () => {
     const reply = chat.say('menu');
     expect(reply).toContain('El asistente automático está de vuelta');
     expect(reply).toContain('Coca Cola');
+    expect(chat.last.effects).toEqual([{ kind: 'release_staff' }]);
     expect(chat.session?.atencion).toBeUndefined();
   });
 
