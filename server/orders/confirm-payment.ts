@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSnapshot, Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
-import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview } from '../conversation/messages.es-CO';
+import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview, withSaveDataQuestion } from '../conversation/messages.es-CO';
 import { sessionAfterPaymentRejected } from '../conversation/state';
 import type { Reply } from '../conversation/types';
 import { keyFor, paths } from '../db/paths';
@@ -352,6 +352,9 @@ async function approve(
       direccion: record.direccion,
       ubicacion: record.ubicacion,
       telefonoContacto: record.telefonoContacto,
+      // #16: the fee is part of `monto`, which the gateway amount matched exactly.
+      ...(record.tipoEntrega ? { tipoEntrega: record.tipoEntrega, domicilio: record.domicilio ?? 0 } : {}),
+      ...(record.programadoPara !== undefined ? { programadoPara: record.programadoPara } : {}),
     },
     pago: {
       estado: 'completado',
@@ -364,13 +367,16 @@ async function approve(
     notify: (order) => [
       {
         kind: 'pago_confirmado',
-        reply: paymentConfirmed({
-          pedidoId: order.id,
-          total: order.total,
-          metodo: record.metodoPago ?? record.gateway,
-          prueba: isTestOnlyGateway(record.gateway) || record.entorno === testEnvironment,
-          estimatedTime: deps.estimatedDeliveryTime,
-        }),
+        // A first order: the confirmation also asks whether to remember the address and phone (#16).
+        reply: (record.ofrecerGuardarDatos ? withSaveDataQuestion : (reply: Reply) => reply)(
+          paymentConfirmed({
+            pedidoId: order.id,
+            total: order.total,
+            metodo: record.metodoPago ?? record.gateway,
+            prueba: isTestOnlyGateway(record.gateway) || record.entorno === testEnvironment,
+            estimatedTime: deps.estimatedDeliveryTime,
+          }),
+        ),
       },
     ],
     // Not a field of pagos/{ref}: a write there would abort concurrent transactions on it in
