@@ -41,6 +41,7 @@ import { adminPageRouter } from './web/admin-page';
 import { kitchenPageRouter } from './web/kitchen-page';
 import { signInConfigFrom, type SignInConfig } from './web/kitchen-signin';
 import { simulatorChatLink, simulatorRouter } from './web/simulator';
+import { staticFilesRouter } from './web/static-files';
 
 /** Gateways post small bodies; anything larger is not a notification. */
 const PAYMENT_WEBHOOK_BODY_LIMIT = '256kb';
@@ -142,6 +143,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
         express.raw({ type: ['application/json', 'application/x-www-form-urlencoded'], limit: PAYMENT_WEBHOOK_BODY_LIMIT }),
         paymentWebhookHandler({ confirm: confirmDeps, outbox: outboxDeps, gateways, logger, background }),
       );
+      app.use(staticFilesRouter());
       app.use(payPagesRouter({ db, tenants, gateways, logger, publicBaseUrl, paymentExpireAfterMs: config.PAYMENT_EXPIRE_AFTER_MS, chatLink: config.demoMode ? simulatorChatLink : undefined }));
       app.use(demoCheckoutRouter({ db, tenants, gateways, logger, selfBaseUrl: () => selfBaseUrl }));
       if (graphCapture) app.use('/demo', graphCapture.router());

@@ -10,7 +10,7 @@ import { formatCOP } from '../money';
 import { demoGateway } from '../payments/adapters';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { TenantStore } from '../tenants/tenant-store';
-import { escapeHtml, page } from './html';
+import { render } from './views';
 
 export interface DemoCheckoutDeps {
   db: Database;
@@ -53,36 +53,26 @@ export function demoCheckoutRouter(deps: DemoCheckoutDeps): Router {
   router.get(`${demoGateway.SANDBOX_CHECKOUT_PATH}/:ref`, async (req: Request, res: Response) => {
     const found = await load(String(req.params.ref));
     if (!found) {
-      res.status(404).type('html').send(page('Pago no encontrado', '<div class="card"><h1>Pago no encontrado</h1></div>'));
+      res.status(404).type('html').send(render('demo-checkout/not-found'));
       return;
     }
     const { record, tenant } = found;
-    const rows = record.items
-      .map((i) => `<tr><td>${i.cantidad} × ${escapeHtml(i.nombre)}</td><td class="r">${formatCOP(i.precio * i.cantidad)}</td></tr>`)
-      .join('');
-    const settled = record.estado !== 'pendiente' && record.estado !== 'rechazado';
     res.type('html').send(
-      page(
-        'Pago de prueba',
-        `<div class="card"><p class="muted">Pasarela de prueba · ningún cobro es real</p><h1>${escapeHtml(tenant.restaurant.name)}</h1>
-<table>${rows}<tr><td class="total">Total</td><td class="r total" data-testid="total">${formatCOP(record.monto)}</td></tr></table>
-${
-  settled
-    ? `<p>Este pago ya está <strong>${escapeHtml(record.estado)}</strong>.</p><a class="btn btn-secondary" href="/pay/${encodeURIComponent(record.referencia)}?vista=estado">Ver estado</a>`
-    : `<form method="post"><input type="hidden" name="demora" value="0">
-<button class="btn btn-primary" name="decision" value="aprobar">Aprobar</button>
-<button class="btn btn-danger" name="decision" value="rechazar">Rechazar (fondos insuficientes)</button>
-<button class="btn btn-secondary" name="decision" value="pendiente">Dejar pendiente</button>
-<p class="muted"><label>Enviar la notificación con <input name="demora" type="number" min="0" max="120" value="0" style="width:4em"> s de demora</label></p></form>`
-}</div>`,
-      ),
+      render('demo-checkout/checkout', {
+        restaurant: tenant.restaurant.name,
+        rows: record.items.map((i) => ({ quantity: i.cantidad, name: i.nombre, subtotal: formatCOP(i.precio * i.cantidad) })),
+        total: formatCOP(record.monto),
+        settled: record.estado !== 'pendiente' && record.estado !== 'rechazado',
+        estado: record.estado,
+        statusLink: `/pay/${encodeURIComponent(record.referencia)}?vista=estado`,
+      }),
     );
   });
 
   router.post(`${demoGateway.SANDBOX_CHECKOUT_PATH}/:ref`, express.urlencoded({ extended: false, limit: '10kb' }), async (req: Request, res: Response) => {
     const found = await load(String(req.params.ref));
     if (!found) {
-      res.status(404).type('html').send(page('Pago no encontrado', '<div class="card"><h1>Pago no encontrado</h1></div>'));
+      res.status(404).type('html').send(render('demo-checkout/not-found'));
       return;
     }
     const form = ZDecisionSchema.parse({ ...req.body, demora: Array.isArray(req.body?.demora) ? req.body.demora.at(-1) : req.body?.demora });

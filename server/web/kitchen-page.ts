@@ -1,11 +1,13 @@
 import express, { type Router } from 'express';
 import { describeGateways } from '../payments/adapters';
-import { scriptJson, signInCard, STAFF_AUTH_SCRIPT, STAFF_STYLE, type SignInConfig } from './kitchen-signin';
+import type { SignInConfig } from './kitchen-signin';
+import { render } from './views';
 
 /**
- * `/kitchen`: the board kitchen staff keep open on a tablet. Open orders oldest first, fed by
- * the server-sent events of `/api/admin/tenants/{t}/orders/stream`; a beep (WebAudio, no
- * file) when a new order arrives; one button per order moves it to its next state.
+ * `/kitchen`: the board kitchen staff keep open on a tablet (`views/kitchen.eta`,
+ * `static/kitchen.js`): open orders oldest first, fed by the server-sent events of
+ * `/api/admin/tenants/{t}/orders/stream`, a beep when a new order arrives, one button per
+ * order to move it to its next state.
  */
 export function kitchenPageRouter(signIn: SignInConfig): Router {
   const router = express.Router();
@@ -16,173 +18,19 @@ export function kitchenPageRouter(signIn: SignInConfig): Router {
   return router;
 }
 
-const KITCHEN_STYLE = `
-#board{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:14px;align-items:start}
-.order{background:#fff;border-radius:12px;padding:14px;box-shadow:0 1px 3px rgba(0,0,0,.15);border-left:8px solid #f39c12;display:flex;flex-direction:column;gap:6px}
-.order.en_preparacion{border-left-color:#3498db}.order.en_camino{border-left-color:#8e44ad}
-.order.nuevo{animation:flash 1s ease-in-out 4}
-@keyframes flash{50%{box-shadow:0 0 0 4px #25d366}}
-.order .top{display:flex;justify-content:space-between;align-items:baseline;gap:8px}
-.order .num{font-size:1.5rem;font-weight:800}.order .elapsed{font-weight:700}.order .elapsed.late{color:#c0392b}
-.badge{display:inline-block;padding:2px 10px;border-radius:999px;background:#e4e6eb;font-size:.85rem;font-weight:600}
-.order ul{margin:4px 0;padding-left:20px;font-size:1.1rem}.order li{margin:2px 0}
-.order p{margin:2px 0}.pay-ok{color:#1e8e3e;font-weight:700}.pay-cash{color:#b9770e;font-weight:700}
-.actions{display:flex;gap:8px;margin-top:6px}.actions .next{flex:1}
-#status{margin:0 0 12px}.empty{text-align:center;padding:40px;color:#65676b}
-`;
-
 const STATE_LABELS = { pendiente: 'Pendiente', en_preparacion: 'En preparación', en_camino: 'En camino', entregado: 'Entregado', cancelado: 'Cancelado' };
 const NEXT_STATE = { pendiente: 'en_preparacion', en_preparacion: 'en_camino', en_camino: 'entregado' };
-const GATEWAY_NAMES = Object.fromEntries(describeGateways().map((g) => [g.id, g.name]));
 
-const KITCHEN_SCRIPT = `
-const STATE_LABELS = ${scriptJson(STATE_LABELS)};
-const NEXT_STATE = ${scriptJson(NEXT_STATE)};
-const GATEWAY_NAMES = ${scriptJson(GATEWAY_NAMES)};
-const TEST_GATEWAYS = ${scriptJson(describeGateways().filter((g) => g.testOnly).map((g) => g.id))};
-const OPEN = ['pendiente', 'en_preparacion', 'en_camino'];
-/** Orders older than this are shown in red. */
-const LATE_AFTER_MIN = 30;
-const orders = new Map();
-let tenantId = null, source = null, ready = false, audio = null, reconnectTimer = null;
-const $ = (id) => document.getElementById(id);
-
-function beep() {
-  // Counted before playing, so the signal is observable even on a device without audio.
-  window.__kitchenBeeps = (window.__kitchenBeeps || 0) + 1;
-  try {
-    audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-    const t = audio.currentTime;
-    [0, 0.25].forEach((offset) => {
-      const osc = audio.createOscillator(), gain = audio.createGain();
-      osc.type = 'sine'; osc.frequency.value = 880;
-      gain.gain.setValueAtTime(0.0001, t + offset);
-      gain.gain.exponentialRampToValueAtTime(0.4, t + offset + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, t + offset + 0.2);
-      osc.connect(gain).connect(audio.destination);
-      osc.start(t + offset); osc.stop(t + offset + 0.22);
-    });
-  } catch (e) { /* no audio device: the flashing card still shows the new order */ }
-}
-
-function elapsed(ts) {
-  const min = Math.max(0, Math.floor((Date.now() - ts) / 60000));
-  return min < 60 ? 'hace ' + min + ' min' : 'hace ' + Math.floor(min / 60) + ' h ' + (min % 60) + ' min';
-}
-
-function paymentLine(o) {
-  const p = o.pago || {};
-  if (p.estado === 'completado') return el('p', { className: 'pay-ok' }, '💳 Pagado', p.gateway ? ' · ' + (GATEWAY_NAMES[p.gateway] || p.gateway) + (p.metodoPago && !TEST_GATEWAYS.includes(p.gateway) ? ' (' + p.metodoPago + ')' : '') : '');
-  if (p.estado === 'contraentrega') return el('p', { className: 'pay-cash' }, '💵 Contra entrega: cobrar ', formatCOP(o.total));
-  return el('p', { className: 'pay-cash' }, '💵 Sin pago en línea: cobrar ', formatCOP(o.total));
-}
-
-function card(o) {
-  const next = NEXT_STATE[o.estado];
-  const mins = (Date.now() - o.timestamp) / 60000;
-  return el('article', { className: 'order ' + o.estado + (o._nuevo ? ' nuevo' : ''), 'data-key': o.key, 'data-id': o.id, 'data-estado': o.estado },
-    el('div', { className: 'top' }, el('span', { className: 'num' }, '#' + o.id), el('span', { className: 'elapsed' + (mins > LATE_AFTER_MIN ? ' late' : ''), 'data-ts': o.timestamp }, elapsed(o.timestamp))),
-    el('div', {}, el('span', { className: 'badge' }, STATE_LABELS[o.estado] || o.estado), o.nombreCliente ? ' ' + o.nombreCliente : ''),
-    el('ul', {}, (o.items || []).map((i) => el('li', {}, el('b', {}, i.cantidad + ' × '), i.nombre, i.nota ? el('em', { className: 'nota' }, ' — ' + i.nota) : null))),
-    el('p', {}, '📍 ', o.direccion),
-    el('p', {}, '📞 ', o.telefonoContacto || o.telefono),
-    paymentLine(o),
-    el('p', {}, 'Total ', el('b', {}, formatCOP(o.total))),
-    el('div', { className: 'actions' },
-      next ? el('button', { className: 'primary next', type: 'button', onclick: () => move(o, next) }, STATE_LABELS[next]) : null,
-      o.estado === 'pendiente' || o.estado === 'en_preparacion' ? el('button', { className: 'danger', type: 'button', onclick: () => { if (confirm('¿Cancelar el pedido #' + o.id + '?')) move(o, 'cancelado'); } }, 'Cancelar') : null));
-}
-
-function render() {
-  const open = [...orders.values()].filter((o) => OPEN.includes(o.estado)).sort((a, b) => a.timestamp - b.timestamp);
-  const board = $('board');
-  board.replaceChildren(...(open.length ? open.map(card) : [el('p', { className: 'empty' }, 'No hay pedidos abiertos. Los nuevos aparecen aquí solos.')]));
-  $('count').textContent = open.length + (open.length === 1 ? ' pedido abierto' : ' pedidos abiertos');
-}
-
-function setStatus(text, cls) { const s = $('status'); s.textContent = text; s.className = cls || 'muted'; }
-
-async function move(o, estado) {
-  const buttons = document.querySelectorAll('[data-key="' + CSS.escape(o.key) + '"] button');
-  buttons.forEach((b) => { b.disabled = true; });
-  try {
-    const data = await staffAuth.api('PATCH', '/api/admin/tenants/' + encodeURIComponent(tenantId) + '/orders/' + encodeURIComponent(o.key), { estado });
-    orders.set(o.key, { ...data.pedido, key: o.key });
-    setStatus('Pedido #' + o.id + ': ' + STATE_LABELS[estado] + '.', 'ok');
-  } catch (e) {
-    setStatus('Pedido #' + o.id + ': ' + e.message, 'error');
-  }
-  render();
-}
-
-async function connect() {
-  clearTimeout(reconnectTimer);
-  if (source) source.close();
-  let token;
-  try { token = await staffAuth.token(false); } catch (e) { return showLogin(e.message); }
-  if (!token) return showLogin('');
-  // Orders sent before "listo" were already there when the board connected: no beep for them.
-  ready = false;
-  source = new EventSource('/api/admin/tenants/' + encodeURIComponent(tenantId) + '/orders/stream?token=' + encodeURIComponent(token));
-  source.addEventListener('open', () => setStatus('Conectado. Los pedidos nuevos aparecen solos.', 'muted'));
-  source.addEventListener('pedido', (e) => {
-    const o = JSON.parse(e.data);
-    const isNew = ready && !orders.has(o.key) && OPEN.includes(o.estado);
-    orders.set(o.key, { ...o, _nuevo: isNew });
-    if (isNew) beep();
-    render();
-  });
-  source.addEventListener('listo', () => { ready = true; document.body.dataset.listo = '1'; });
-  source.addEventListener('eliminado', (e) => { orders.delete(JSON.parse(e.data).key); render(); });
-  source.addEventListener('expirado', () => { source.close(); staffAuth.token(true).then(connect, (e) => showLogin(e.message)); });
-  source.addEventListener('error', () => {
-    if (source.readyState === EventSource.CLOSED) {
-      setStatus('Sin conexión; reintentando…', 'error');
-      reconnectTimer = setTimeout(() => staffAuth.token(true).then(connect, (e) => showLogin(e.message)), 3000);
-    } else setStatus('Reconectando…', 'muted');
-  });
-}
-
-function showLogin(message) {
-  if (source) source.close();
-  $('login').classList.remove('hidden'); $('app').classList.add('hidden'); $('signout').classList.add('hidden');
-  $('login-error').textContent = message || '';
-}
-
-async function start() {
-  let me;
-  try { me = await staffAuth.api('GET', '/api/admin/me'); } catch (e) { return showLogin(e.status === 401 ? '' : e.message); }
-  tenantId = me.tenantId || new URLSearchParams(location.search).get('tenant');
-  $('login').classList.add('hidden'); $('app').classList.remove('hidden'); $('signout').classList.remove('hidden');
-  $('who').textContent = (me.email || '') + ' · ' + (me.role === 'staff' ? 'cocina' : me.role === 'owner' ? 'dueño' : 'administrador') + (tenantId ? ' · ' + tenantId : '');
-  if (!tenantId) return setStatus('Como administrador, abre /kitchen?tenant=<id del restaurante>.', 'error');
-  connect();
-}
-
-$('login-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  // Created on a user gesture, so browsers let it play the new-order beep later.
-  try { audio = audio || new (window.AudioContext || window.webkitAudioContext)(); } catch (e) { /* no audio */ }
-  $('login-button').disabled = true; $('login-error').textContent = '';
-  try { await staffAuth.signIn($('email').value.trim(), $('password').value); await start(); }
-  catch (e) { $('login-error').textContent = e.message; }
-  finally { $('login-button').disabled = false; }
-});
-$('signout').addEventListener('click', () => { staffAuth.signOut(); orders.clear(); showLogin(''); });
-setInterval(() => document.querySelectorAll('.elapsed[data-ts]').forEach((n) => { n.textContent = elapsed(Number(n.dataset.ts)); }), 30000);
-if (staffAuth.session()) start(); else showLogin('');
-`;
-
+/** Rendered at each request: the sign-in config changes while the local Auth emulator starts. */
 export function kitchenPage(signIn: SignInConfig): string {
-  return `<!doctype html>
-<html lang="es-CO"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>Cocina · Pedidos</title><style>${STAFF_STYLE}${KITCHEN_STYLE}</style></head>
-<body>
-<header class="bar"><div><h1>🍳 Cocina</h1><div id="who" class="who"></div></div><div><span id="count" class="who"></span> <button id="signout" class="link hidden" type="button">Salir</button></div></header>
-<main>
-${signInCard('Pedidos de la cocina', 'Entra con el correo y la contraseña que te dio el restaurante.')}
-<section id="app" class="hidden"><p id="status" class="muted" role="status"></p><div id="board"></div></section>
-</main>
-<script>const SIGN_IN = ${scriptJson(signIn)};${STAFF_AUTH_SCRIPT}${KITCHEN_SCRIPT}</script>
-</body></html>`;
+  const gateways = describeGateways();
+  return render('kitchen', {}, {
+    'sign-in': signIn,
+    'kitchen-data': {
+      stateLabels: STATE_LABELS,
+      nextState: NEXT_STATE,
+      gatewayNames: Object.fromEntries(gateways.map((g) => [g.id, g.name])),
+      testGateways: gateways.filter((g) => g.testOnly).map((g) => g.id),
+    },
+  });
 }

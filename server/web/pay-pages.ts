@@ -13,7 +13,7 @@ import { GATEWAY_RETURN_PARAMETERS } from '../payments/adapters';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { TenantConfig, TenantStore } from '../tenants/tenant-store';
 import { formatCOP } from '../money';
-import { escapeHtml, page } from './html';
+import { render } from './views';
 
 export interface PayPagesDeps {
   db: Database;
@@ -165,116 +165,53 @@ function waLink(tenant: TenantConfig | null, text?: string): string | null {
 }
 
 export function statusPage(reference: string, status: PaymentStatusView, tenant: TenantConfig | null, extras: StatusPageExtras = {}): string {
-  const restaurant = escapeHtml(tenant?.restaurant.name ?? '');
+  const restaurant = tenant?.restaurant.name ?? '';
   const chat = (text?: string) => extras.chatLink?.(tenant, text) ?? waLink(tenant, text);
   const whatsapp = chat();
-  const contact = whatsapp ? `<a class="btn btn-secondary" href="${escapeHtml(whatsapp)}">Contactar por WhatsApp</a>` : '';
-  const amount = extras.monto !== undefined ? `<p class="amount">${formatCOP(extras.monto)}</p>` : '';
+  const amount = extras.monto !== undefined ? formatCOP(extras.monto) : null;
   switch (status.estado) {
     case 'completado':
       if (!status.pedido) return processingPage(reference, restaurant, whatsapp);
-      return page(
-        'Pago exitoso',
-        `<div class="card" data-estado="completado"><div class="icon">✅</div><h1>¡Pago exitoso!</h1>${amount}
-<p>Tu pedido <strong>#${escapeHtml(status.pedido.id)}</strong> fue confirmado y enviado a la cocina${restaurant ? ` de ${restaurant}` : ''}.</p>
-<p class="muted">Te enviamos la confirmación por WhatsApp. Ya puedes cerrar esta página.</p>${contact}</div>`,
-      );
-    case 'rechazado': {
+      return render('pay/completed', { orderId: status.pedido.id, restaurant, amount, whatsapp });
+    case 'rechazado':
       // Once the customer has chosen another method, the way forward is the newer link, not the chat.
-      const retry = extras.replacedBy ? `/pay/${encodeURIComponent(extras.replacedBy)}` : chat('cambiar método');
-      const retryLabel = extras.replacedBy ? 'Ir al enlace más reciente' : 'Intentar con otro método';
-      return page(
-        'Pago rechazado',
-        `<div class="card" data-estado="rechazado"><div class="icon">❌</div><h1>Pago rechazado</h1>${amount}
-<p>${escapeHtml(status.motivo ?? 'La entidad no aprobó el pago.')}</p>
-<p class="muted">No se hizo ningún cobro. Puedes intentar con otro método de pago.</p>
-${retry ? `<a class="btn btn-primary" href="${escapeHtml(retry)}">${retryLabel}</a>` : ''}${contact}</div>`,
-      );
-    }
-    case 'expirado': {
-      const again = chat('menu');
-      return page(
-        'Enlace expirado',
-        `<div class="card" data-estado="expirado"><div class="icon">⌛</div><h1>Enlace expirado</h1>
-<p>Este enlace de pago ya no está activo.</p><p class="muted">Escríbenos por WhatsApp para hacer tu pedido de nuevo.</p>
-${again ? `<a class="btn btn-primary" href="${escapeHtml(again)}">Pedir de nuevo</a>` : ''}</div>`,
-      );
-    }
+      return render('pay/rejected', {
+        reason: status.motivo ?? 'La entidad no aprobó el pago.',
+        amount,
+        whatsapp,
+        retry: extras.replacedBy ? `/pay/${encodeURIComponent(extras.replacedBy)}` : chat('cambiar método'),
+        retryLabel: extras.replacedBy ? 'Ir al enlace más reciente' : 'Intentar con otro método',
+      });
+    case 'expirado':
+      return render('pay/expired', { again: chat('menu') });
     case 'fraude_detectado':
-      return page(
-        'Pago en revisión',
-        `<div class="card" data-estado="fraude_detectado"><div class="icon">🔎</div><h1>Estamos revisando tu pago</h1>
-<p>Necesitamos validar tu pago antes de enviar el pedido a la cocina. Te escribiremos por WhatsApp.</p>${contact}</div>`,
-      );
+      return render('pay/review', { whatsapp });
     case 'pendiente':
       return processingPage(reference, restaurant, whatsapp);
   }
 }
 
-/**
- * While pending: polls the status API every 2.5 s, backs off on errors, and after 5 minutes
- * offers help and polls every 15 s (a payment that slow is usually settled by the reconciler,
- * and the customer hears it on WhatsApp either way). Without JavaScript, a link reloads it.
- */
-function processingPage(reference: string, restaurant: string, contactUrl: string | null): string {
-  // JSON.stringify alone would let "</script>" through; references are [\w-] today, this keeps it so.
-  const ref = JSON.stringify(reference).replace(/</g, '\\u003c');
-  const contact = contactUrl ? `<a class="btn btn-secondary" href="${escapeHtml(contactUrl)}">Contactar por WhatsApp</a>` : '';
-  return page(
-    'Procesando tu pago',
-    `<div class="card" id="card" data-estado="pendiente" role="status" aria-live="polite"><div class="spinner" aria-hidden="true"></div><h1>Procesando tu pago…</h1>
-<p>Estamos esperando la confirmación de la pasarela${restaurant ? ` para ${restaurant}` : ''}.</p>
-<p class="muted">No cierres esta página; se actualiza sola.</p>
-<noscript><a class="btn btn-secondary" href="/pay/${encodeURIComponent(reference)}?vista=estado">Actualizar</a></noscript>
-<div id="help" hidden><p class="muted">¿Lleva mucho tiempo? Si ya pagaste, te confirmaremos por WhatsApp apenas la pasarela nos avise.</p>${contact}</div></div>`,
-    {
-      script: `(function(){var ref=${ref},BASE=2500,SLOW=15000,HELP_AFTER=300000,delay=BASE,started=Date.now();
-function late(){return Date.now()-started>HELP_AFTER}
-function next(){setTimeout(poll,delay)}
-function poll(){if(late()){document.getElementById('help').hidden=false}
-fetch('/api/payments/'+encodeURIComponent(ref)+'/status',{cache:'no-store'}).then(function(r){if(!r.ok)throw new Error(r.status);return r.json()})
-.then(function(s){delay=late()?SLOW:BASE;if(s.estado==='pendiente'||(s.estado==='completado'&&!s.pedido)){next();return}location.replace('/pay/'+encodeURIComponent(ref)+'?vista=estado')})
-.catch(function(){delay=Math.min(delay*2,30000);next()})}
-next()})();`,
-    },
+/** While pending: `static/pay-status.js` polls the status API until the payment settles. */
+function processingPage(reference: string, restaurant: string, whatsapp: string | null): string {
+  return render(
+    'pay/processing',
+    { restaurant, whatsapp, refreshUrl: `/pay/${encodeURIComponent(reference)}?vista=estado` },
+    { 'payment-data': { referencia: reference } },
   );
 }
 
 function replacedPage(newReference: string): string {
-  return page(
-    'Enlace reemplazado',
-    `<div class="card" data-estado="reemplazado"><div class="icon">🔁</div><h1>Este enlace fue reemplazado</h1>
-<p>Elegiste otro método de pago. Usa el enlace más reciente que te enviamos por WhatsApp.</p>
-<a class="btn btn-primary" href="/pay/${encodeURIComponent(newReference)}">Ir al enlace más reciente</a></div>`,
-  );
+  return render('pay/replaced', { newLink: `/pay/${encodeURIComponent(newReference)}` });
 }
 
 function autoSubmitPage(action: string, fields: Record<string, string>, tenant: TenantConfig | null): string {
-  const inputs = Object.entries(fields)
-    .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
-    .join('');
-  return page(
-    'Redirigiendo al pago',
-    `<div class="card"><div class="spinner" aria-hidden="true"></div><h1>Te llevamos al pago seguro…</h1>
-<p class="muted">${escapeHtml(tenant?.restaurant.name ?? '')}</p>
-<form id="checkout" method="post" action="${escapeHtml(action)}">${inputs}<button class="btn btn-primary" type="submit">Continuar al pago</button></form></div>`,
-    { script: `document.getElementById('checkout').submit();` },
-  );
+  return render('pay/redirect', { action, fields: Object.entries(fields), restaurant: tenant?.restaurant.name ?? '' });
 }
 
 function unavailablePage(tenant: TenantConfig | null): string {
-  const whatsapp = waLink(tenant);
-  return page(
-    'Pago no disponible',
-    `<div class="card"><div class="icon">⚠️</div><h1>No pudimos abrir el pago</h1><p>La pasarela no respondió. Intenta de nuevo en un momento.</p>
-<a class="btn btn-primary" href="">Intentar de nuevo</a>${whatsapp ? `<a class="btn btn-secondary" href="${escapeHtml(whatsapp)}">Contactar por WhatsApp</a>` : ''}</div>`,
-  );
+  return render('pay/unavailable', { whatsapp: waLink(tenant) });
 }
 
 function notFoundPage(): string {
-  return page(
-    'Enlace no encontrado',
-    `<div class="card"><div class="icon">🤔</div><h1>Enlace no encontrado</h1><p>Revisa que el enlace esté completo, tal como te llegó por WhatsApp.</p></div>`,
-  );
+  return render('pay/not-found');
 }
-

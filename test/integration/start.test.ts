@@ -211,7 +211,7 @@ describe('npm start on the embedded default', () => {
     expect(runtimeFile().authEmulator).toEqual({ host: authHost, state: 'ready' });
     // The pages now offer sign-in at load, with no notice.
     const page = await (await fetch(`${base}/kitchen`)).text();
-    const signIn = JSON.parse(/const SIGN_IN = (\{.*?\});/.exec(page)![1]!);
+    const signIn = JSON.parse(/<script type="application\/json" id="sign-in">(.*?)<\/script>/.exec(page)![1]!);
     expect(signIn).toMatchObject({ signInUrl: `http://${authHost}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=emulator-any-key`, unavailable: null, pending: false });
 
     // Real sign-in: ID tokens with the claims the admin API reads, accepted by the server.
