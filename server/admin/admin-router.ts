@@ -13,6 +13,7 @@ import type { TenantStore } from '../tenants/tenant-store';
 import { assertTenantAccess, authenticate, identityOf, type AccessScope, type TokenVerifier } from './auth';
 import type { KitchenEvent, KitchenFeed } from './kitchen-feed';
 import { getMenu, replaceMenu, ZMenuUpdateSchema } from './menu-settings';
+import { assertCustomerId, getConversation, handBack, listStaffRequests, sendStaffMessage, ZStaffMessageSchema } from './conversations';
 import { changeOrderStatus, ZOrderStatusUpdateSchema } from './order-status';
 import { getPaymentsSettings, testGatewayCredentials, updatePaymentsSettings, ZPaymentsSettingsUpdateSchema } from './payments-settings';
 import { listAlerts, listOrders, listPayments, ZOrdersQuerySchema, ZPaymentsQuerySchema } from './queries';
@@ -120,13 +121,31 @@ export function adminRouter(deps: AdminDeps): Router {
     if (!/^[A-Za-z0-9_-]{1,120}$/.test(orderKey)) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'no existe ese pedido' });
     const { order, from } = await changeOrderStatus(
       { db: deps.db, logger: deps.logger, now: deps.now, outbox: deps.outbox },
-      { tenantId: tenantOf(res), orderKey, estado: body.estado, by: identityOf(res).uid },
+      { tenantId: tenantOf(res), orderKey, estado: body.estado, ...(body.motivo ? { motivo: body.motivo } : {}), by: identityOf(res).uid },
     );
     res.json({ pedido: { ...order, key: orderKey }, estadoAnterior: from });
   });
 
   router.get('/tenants/:tenantId/alerts', auth, tenantGuard('settings'), async (_req, res) => {
     res.json(await listAlerts(deps.db, tenantOf(res)));
+  });
+
+  // Staff take over a chat (#16): kitchen staff and owners alike.
+  const conversationDeps = { db: deps.db, logger: deps.logger, now: deps.now, outbox: deps.outbox };
+  router.get('/tenants/:tenantId/conversations', auth, tenantGuard('orders'), async (_req, res) => {
+    res.json({ conversaciones: await listStaffRequests(deps.db, tenantOf(res)) });
+  });
+  router.get('/tenants/:tenantId/conversations/:customer', auth, tenantGuard('orders'), async (req, res) => {
+    res.json(await getConversation(deps.db, tenantOf(res), assertCustomerId(String(req.params.customer))));
+  });
+  router.post('/tenants/:tenantId/conversations/:customer/messages', auth, tenantGuard('orders'), async (req, res) => {
+    const waId = assertCustomerId(String(req.params.customer));
+    const body = parseInput(ZStaffMessageSchema, req.body);
+    res.json(await sendStaffMessage(conversationDeps, { tenantId: tenantOf(res), waId, texto: body.texto, by: identityOf(res).uid }));
+  });
+  router.post('/tenants/:tenantId/conversations/:customer/handback', auth, tenantGuard('orders'), async (req, res) => {
+    const waId = assertCustomerId(String(req.params.customer));
+    res.json(await handBack(conversationDeps, { tenantId: tenantOf(res), waId, by: identityOf(res).uid }));
   });
 
   return router;

@@ -1,7 +1,7 @@
 import type { Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { orderDelivered, orderOnTheWay } from '../conversation/messages.es-CO';
+import { orderAccepted, orderDelivered, orderOnTheWay, orderPreparing, orderReadyForPickup, orderStopped } from '../conversation/messages.es-CO';
 import type { Reply } from '../conversation/types';
 import { readValue, withTimeout } from '../db/firebase';
 import { keyFor, paths } from '../db/paths';
@@ -12,29 +12,61 @@ import { deliverMessages, queueMessages, type OutboxDeps } from '../messaging/ou
 export type OrderState = (typeof ORDER_STATES)[number];
 
 /**
- * Where the kitchen may move an order. Forward only; `entregado` and `cancelado` are final.
- * database.rules.json encodes the same table for clients that write `estado` directly.
+ * Where the kitchen may move an order (#16). Forward only; `entregado`, `cancelado` and
+ * `rechazado` are final. A new order is accepted (`aceptado`) or rejected (`rechazado`, with a
+ * reason); boards written before #16 go straight to `en_preparacion`. A pickup order goes
+ * from `en_preparacion` to `entregado` (nobody rides it anywhere). An order on its way is
+ * not cancelled from the board: it comes back or is delivered.
+ * database.rules.json encodes the same table for clients that write `estado` directly,
+ * except `rechazado`, which only this API writes (it flags a paid order for refund).
  */
 export const ORDER_TRANSITIONS: Record<OrderState, readonly OrderState[]> = {
-  pendiente: ['en_preparacion', 'cancelado'],
-  en_preparacion: ['en_camino', 'cancelado'],
+  pendiente: ['aceptado', 'rechazado', 'en_preparacion', 'cancelado'],
+  aceptado: ['en_preparacion', 'cancelado'],
+  en_preparacion: ['en_camino', 'entregado', 'cancelado'],
   en_camino: ['entregado'],
   entregado: [],
   cancelado: [],
+  rechazado: [],
 };
 
 export function canMoveOrder(from: OrderState, to: OrderState): boolean {
   return ORDER_TRANSITIONS[from].includes(to);
 }
 
-export const ZOrderStatusUpdateSchema = z
-  .object({ estado: z.enum(['en_preparacion', 'en_camino', 'entregado', 'cancelado']) })
-  .strict();
+/** States only the admin API writes (database.rules.json refuses them to clients). */
+export const SERVER_ONLY_STATES: readonly OrderState[] = ['rechazado'];
 
-/** States that tell the customer on WhatsApp, and what they say. */
+/** Moves a client may write directly to `estado` (database.rules.json). */
+export function canClientMoveOrder(from: OrderState, to: OrderState): boolean {
+  return canMoveOrder(from, to) && !SERVER_ONLY_STATES.includes(to);
+}
+
+const MAX_REASON_CHARS = 200;
+
+/** `PATCH …/orders/{key}` body: the new state; a reason is required to reject and optional to cancel. */
+export const ZOrderStatusUpdateSchema = z
+  .object({
+    estado: z.enum(['aceptado', 'rechazado', 'en_preparacion', 'en_camino', 'entregado', 'cancelado']),
+    motivo: z.string().trim().min(1).max(MAX_REASON_CHARS).optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.estado === 'rechazado' && !body.motivo) ctx.addIssue({ code: 'custom', path: ['motivo'], message: 'escribe el motivo del rechazo; se le envía al cliente' });
+    if (body.motivo && body.estado !== 'rechazado' && body.estado !== 'cancelado') ctx.addIssue({ code: 'custom', path: ['motivo'], message: 'el motivo solo va con "rechazado" o "cancelado"' });
+  });
+
+/** Paid online: a rejected or cancelled order must be refunded by a person. */
+const paidOnline = (order: TOrderRecord) => order.pago?.estado === 'completado';
+
+/** States that tell the customer on WhatsApp, and what they say (#16: every state the customer cares about). */
 const CUSTOMER_NOTICES: Partial<Record<OrderState, (order: TOrderRecord) => Reply>> = {
-  en_camino: (order) => orderOnTheWay({ pedidoId: order.id }),
+  aceptado: (order) => orderAccepted({ pedidoId: order.id }),
+  en_preparacion: (order) => orderPreparing({ pedidoId: order.id }),
+  en_camino: (order) => (order.tipoEntrega === 'recoger' ? orderReadyForPickup({ pedidoId: order.id }) : orderOnTheWay({ pedidoId: order.id })),
   entregado: (order) => orderDelivered({ pedidoId: order.id }),
+  rechazado: (order) => orderStopped({ pedidoId: order.id, estado: 'rechazado', ...(order.motivo ? { motivo: order.motivo } : {}), reembolso: paidOnline(order) }),
+  cancelado: (order) => orderStopped({ pedidoId: order.id, estado: 'cancelado', ...(order.motivo ? { motivo: order.motivo } : {}), reembolso: paidOnline(order) }),
 };
 
 /** One outbox id per (order, estado): a repeated notice rewrites the same entry instead of adding one. */
@@ -54,6 +86,8 @@ export interface ChangeOrderStatusInput {
   tenantId: string;
   orderKey: string;
   estado: OrderState;
+  /** Why it was rejected or cancelled; told to the customer. */
+  motivo?: string;
   /** Who pressed the button (uid), kept on the order for support. */
   by: string;
 }
@@ -91,7 +125,18 @@ export async function changeOrderStatus(deps: ChangeOrderStatusDeps, input: Chan
       }
       attempt = { kind: 'moved', from: from as OrderState };
       const history = (current.historialEstados as Record<string, unknown> | undefined) ?? {};
-      return { ...current, estado: input.estado, estadoActualizado: now, estadoActualizadoPor: input.by, historialEstados: { ...history, [input.estado]: now } };
+      const stopped = input.estado === 'rechazado' || input.estado === 'cancelado';
+      const paid = (current.pago as { estado?: unknown } | undefined)?.estado === 'completado';
+      return {
+        ...current,
+        estado: input.estado,
+        estadoActualizado: now,
+        estadoActualizadoPor: input.by,
+        historialEstados: { ...history, [input.estado]: now },
+        ...(stopped && input.motivo ? { motivo: input.motivo } : {}),
+        // The money came through a gateway: the owners' page lists it until a person refunds it (#16).
+        ...(stopped && paid ? { reembolsoPendiente: true } : {}),
+      };
     }),
     `order status ${input.orderKey}`,
   );

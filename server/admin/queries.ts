@@ -11,7 +11,7 @@ import { OUTBOX_FAILED_PATH, ZOutboxEntrySchema } from '../messaging/outbox';
  */
 
 /** Orders still in the kitchen's hands. */
-export const OPEN_ORDER_STATES = ['pendiente', 'en_preparacion', 'en_camino'] as const;
+export const OPEN_ORDER_STATES = ['pendiente', 'aceptado', 'en_preparacion', 'en_camino'] as const;
 /** Default look-back for order lists. */
 export const ORDERS_DEFAULT_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_LIST = 500;
@@ -34,7 +34,7 @@ const sinceParam = z
 
 export const ZOrdersQuerySchema = z
   .object({
-    /** One state, several separated by commas, or `abiertos` (pendiente, en_preparacion, en_camino). */
+    /** One state, several separated by commas, or `abiertos` (pendiente, aceptado, en_preparacion, en_camino). */
     estado: z
       .string()
       .trim()

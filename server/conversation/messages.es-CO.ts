@@ -53,6 +53,17 @@ export const ChoiceId = {
   CART_CLEAR_YES: 'cart:clear:yes',
   /** "No" to the open question: keep the cart as it is. */
   ANSWER_NO: 'q:no',
+  /** Prefix of the values of an option group asked about (#16): `opt:<index>`. */
+  OPTION_PREFIX: 'opt:',
+  /** Pickup instead of delivery (#16). */
+  PICKUP: 'entrega:recoger',
+  /** Deliver to the saved address (#16). */
+  ADDRESS_SAME: 'addr:same',
+  /** Consent to remember the address and phone, or not (#16). */
+  SAVE_DATA_YES: 'datos:si',
+  SAVE_DATA_NO: 'datos:no',
+  /** "Repetir último pedido" (#16). */
+  REORDER: 'reorder',
 } as const;
 
 /** Delivery estimate quoted in confirmations unless the caller has a better one. */
@@ -231,9 +242,17 @@ export function priceQuestionIntro(): string {
 // ---------------------------------------------------------------------------------------------
 // Cart
 
+/** "Término: Medio; Adiciones: Queso, Tocineta" (#16). */
+function optionsText(opciones: CartLine['opciones']): string {
+  const byGroup = new Map<string, string[]>();
+  for (const o of opciones ?? []) byGroup.set(o.grupo, [...(byGroup.get(o.grupo) ?? []), sanitizeEcho(o.valor, 40)]);
+  return [...byGroup].map(([grupo, valores]) => `${sanitizeEcho(grupo, 40)}: ${valores.join(', ')}`).join('; ');
+}
+
 function cartLineText(line: CartLine): string {
   const nota = line.nota ? ` _(${sanitizeEcho(line.nota, 80)})_` : '';
-  const amount = `${line.cantidad} x ${itemName(line)}${nota} — ${formatCOP(line.precio * line.cantidad)}`;
+  const options = line.opciones?.length ? ` [${optionsText(line.opciones)}]` : '';
+  const amount = `${line.cantidad} x ${itemName(line)}${options}${nota} — ${formatCOP(line.precio * line.cantidad)}`;
   return line.cantidad > 1 ? `${amount} (${formatCOP(line.precio)} c/u)` : amount;
 }
 
@@ -259,9 +278,24 @@ export function cartSummary(cart: readonly CartLine[], notes: readonly string[] 
   ]);
 }
 
-/** The cart as one block of text, for steps where the buttons would be confusing. */
-export function cartSummaryText(cart: readonly CartLine[]): string {
-  return `🛒 *Tu pedido*\n${cart.map(cartLineText).join('\n')}\n*Total: ${formatCOP(cartTotal(cart))}*`;
+/** The delivery fee of a cart once the address is known (#16): its own line, part of the total. */
+export interface DeliveryLine {
+  tipoEntrega: 'domicilio' | 'recoger';
+  zona?: string | null;
+  tarifa: number;
+}
+
+function deliveryLineText(delivery: DeliveryLine): string {
+  if (delivery.tipoEntrega === 'recoger') return '🏪 Recoges en el local';
+  const zona = delivery.zona ? ` (${sanitizeEcho(delivery.zona, 40)})` : '';
+  return `🛵 Domicilio${zona} — ${delivery.tarifa > 0 ? formatCOP(delivery.tarifa) : 'gratis'}`;
+}
+
+/** The cart as one block of text, for steps where the buttons would be confusing; with the delivery line once known. */
+export function cartSummaryText(cart: readonly CartLine[], delivery?: DeliveryLine): string {
+  const fee = delivery ? `\n${deliveryLineText(delivery)}` : '';
+  const total = cartTotal(cart) + (delivery?.tipoEntrega === 'domicilio' ? delivery.tarifa : 0);
+  return `🛒 *Tu pedido*\n${cart.map(cartLineText).join('\n')}${fee}\n*Total: ${formatCOP(total)}*`;
 }
 
 /** Notes without a cart to show (the cart is empty): notes plus how to order. */
@@ -573,10 +607,22 @@ export function keepOrderingNote(): string {
 
 const ADDRESS_EXAMPLES = '• Calle 80 #12-34, apto 501\n• Carrera 7 # 45-10, Chapinero';
 
-export function askAddress(total: number): Reply {
-  return text(
-    `📍 *¿A dónde enviamos tu pedido?* (Total: ${formatCOP(total)})\n\nEscribe la dirección completa, p. ej.:\n${ADDRESS_EXAMPLES}\n\nTambién puedes compartir tu ubicación 📎.`,
-  );
+/**
+ * Asks where to deliver. With `recoger` (#16) pickup is offered first as a button; with a
+ * saved address, "Usar la misma dirección" sends the order there in one tap.
+ */
+export function askAddress(total: number, options: { recoger?: boolean; savedAddress?: string; note?: string } = {}): Reply {
+  const buttons: Array<{ id: string; title: string }> = [];
+  if (options.savedAddress) buttons.push({ id: ChoiceId.ADDRESS_SAME, title: 'Usar la misma dirección' });
+  if (options.recoger) buttons.push({ id: ChoiceId.PICKUP, title: 'Recoger en el local' });
+  const saved = options.savedAddress ? `\n\nTu dirección anterior: *${sanitizeEcho(options.savedAddress, MAX_ADDRESS_CHARS)}*` : '';
+  const pickup = options.recoger ? '\n\nO escribe *recoger* para pasar por tu pedido al local 🏪.' : '';
+  const body = [
+    ...(options.note ? [options.note] : []),
+    `📍 *¿A dónde enviamos tu pedido?* (Total: ${formatCOP(total)})\n\nEscribe la dirección completa, p. ej.:\n${ADDRESS_EXAMPLES}\n\nTambién puedes compartir tu ubicación 📎.${saved}${pickup}`,
+  ].join('\n\n');
+  if (buttons.length === 0 || body.length > WHATSAPP_LIMITS.interactiveBody) return text(body);
+  return { type: 'buttons', body, buttons };
 }
 
 export function addressAndPhoneNote(direccion: string, telefono: string): string {
@@ -947,4 +993,201 @@ export function orderOnTheWay(input: { pedidoId: string }): Reply {
 /** The kitchen marked the order as delivered. */
 export function orderDelivered(input: { pedidoId: string }): Reply {
   return text(`✅ Tu pedido #${sanitizeEcho(input.pedidoId, 30)} fue entregado. ¡Buen provecho!`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Restaurant basics (#16): hours and pauses, options, delivery zones, returning customers,
+// staff handoff, order lifecycle.
+
+/** Why no order can be taken right now, with when it can (an `opensPhraseEs` text or null). */
+export type ClosedReason =
+  | { kind: 'closed'; opens: string | null }
+  | { kind: 'paused'; opens: string | null }
+  | { kind: 'cutoff'; closes: string; opens: string | null }
+  | { kind: 'delivery_paused'; until: string };
+
+export function closedNote(reason: ClosedReason): string {
+  const opens = 'opens' in reason && reason.opens ? `; ${reason.opens}` : '';
+  switch (reason.kind) {
+    case 'closed':
+      return `🕒 En este momento estamos cerrados${opens}.`;
+    case 'paused':
+      return `⏸️ En este momento no estamos recibiendo pedidos${reason.opens ? `; volvemos a recibirlos: ${reason.opens.replace(/^abrimos /, '')}` : ''}.`;
+    case 'cutoff':
+      return `🕒 Ya no alcanzamos a preparar más pedidos hoy (cerramos ${reason.closes})${opens}.`;
+    case 'delivery_paused':
+      return `🛵 Los domicilios están pausados ${reason.until}; por ahora solo puedes recoger tu pedido en el local.`;
+  }
+}
+
+/** Closed, paused or past the cut-off: one message with when it opens; the menu stays reachable. */
+export function closedReply(reason: ClosedReason, canSchedule: boolean): Reply {
+  const next = canSchedule
+    ? 'Puedes dejar tu pedido programado para esa hora: escribe lo que quieres y lo preparamos apenas abramos.'
+    : 'Mientras tanto puedes ver el *menu*. ¡Te esperamos!';
+  return text(`${closedNote(reason)}\n\n${next}`);
+}
+
+export function scheduledNote(when: string): string {
+  return `🗓️ Tu pedido quedará *programado*: lo preparamos cuando abramos, ${when}.`;
+}
+
+/** "¿Qué término quieres para la Hamburguesa?" with the group's values as buttons (≤ 3) or a list (≤ 10). */
+export function optionQuestion(options: {
+  notes: readonly string[];
+  cart: readonly CartLine[];
+  item: { nombre: string };
+  cantidad: number;
+  group: { nombre: string; valores: ReadonlyArray<{ nombre: string; precio?: number }> };
+}): Reply[] {
+  const { group } = options;
+  const label = (v: { nombre: string; precio?: number }) => `${sanitizeEcho(v.nombre, 40)}${v.precio ? ` (+${formatCOP(v.precio)})` : ''}`;
+  const quantity = options.cantidad > 1 ? ` (${options.cantidad})` : '';
+  const question = `🍽️ *${sanitizeEcho(group.nombre, 40)}* para ${itemName(options.item)}${quantity}: ¿cuál quieres?\n${group.valores
+    .map((v, i) => `${i + 1}. ${label(v)}`)
+    .join('\n')}\n\nToca una opción o escribe su nombre o número.`;
+  const cartText = options.cart.length > 0 ? [`🛒 *Tu pedido*\n${options.cart.map(cartLineText).join('\n')}\n*Total: ${formatCOP(cartTotal(options.cart))}*`] : [];
+  const body = [...options.notes, ...cartText, question].join('\n\n');
+  const shown = group.valores.slice(0, WHATSAPP_LIMITS.listRows);
+  if (shown.length <= WHATSAPP_LIMITS.maxButtons) {
+    return withButtons(body, shown.map((v, i) => ({ id: `${ChoiceId.OPTION_PREFIX}${i}`, title: truncate(sanitizeEcho(v.nombre, 40), WHATSAPP_LIMITS.buttonTitle) })));
+  }
+  return [
+    ...texts(body),
+    {
+      type: 'list',
+      body: 'Toca *Elegir* o escribe el nombre.',
+      button: 'Elegir',
+      sections: [
+        {
+          title: truncate(sanitizeEcho(group.nombre, 40), WHATSAPP_LIMITS.sectionTitle),
+          rows: shown.map((v, i) => ({
+            id: `${ChoiceId.OPTION_PREFIX}${i}`,
+            title: truncate(sanitizeEcho(v.nombre, 40), WHATSAPP_LIMITS.rowTitle),
+            ...(v.precio ? { description: `+${formatCOP(v.precio)}` } : {}),
+          })),
+        },
+      ],
+    },
+  ];
+}
+
+export function optionNotUnderstoodNote(grupo: string): string {
+  return `🤔 No encontré esa opción de *${sanitizeEcho(grupo, 40)}*.`;
+}
+
+/** Options that do not fit the item's groups ("máximo 3 adiciones"). */
+export function optionProblemNote(nombre: string, problems: ReadonlyArray<{ kind: string; grupo: string; max?: number }>): string {
+  const parts = problems.map((p) => (p.kind === 'too_many' && p.max !== undefined ? `máximo ${p.max} de *${sanitizeEcho(p.grupo, 40)}*` : `revisa *${sanitizeEcho(p.grupo, 40)}*`));
+  return `🤔 No agregué ${itemName({ nombre })}: ${parts.join(', ')}.`;
+}
+
+export function deliveryFeeNote(delivery: DeliveryLine, total: number): string {
+  return `${deliveryLineText(delivery)}\n💰 Total: *${formatCOP(total)}*`;
+}
+
+export function outsideZone(recoger: boolean): Reply {
+  const body = recoger
+    ? '😔 Lo sentimos, todavía no llegamos a esa dirección.\n\nPuedes *recoger* tu pedido en el local, o escribir otra dirección.'
+    : '😔 Lo sentimos, todavía no llegamos a esa dirección.\n\nPuedes escribir otra dirección o compartir tu ubicación 📎.';
+  return recoger ? { type: 'buttons', body, buttons: [{ id: ChoiceId.PICKUP, title: 'Recoger en el local' }] } : text(body);
+}
+
+export function belowMinimumNote(zona: string | null, minimo: number, falta: number): string {
+  const where = zona ? ` a *${sanitizeEcho(zona, 40)}*` : '';
+  return `🛵 Para domicilio${where} el pedido mínimo es ${formatCOP(minimo)}: te faltan *${formatCOP(falta)}*. Agrega algo más y confirma de nuevo.`;
+}
+
+export function needsLocation(): Reply {
+  return text('📍 Para calcular el domicilio necesito tu *ubicación*: compártela 📎, o escribe la dirección con el barrio.');
+}
+
+export function whichBarrio(barrios: readonly string[]): Reply {
+  return text(`🤔 ¿En qué barrio queda la dirección? ¿${joinOr(barrios.map((b) => `*${sanitizeEcho(b, 40)}*`))}? Escribe la dirección con el barrio.`);
+}
+
+/** The label stored as `direccion` of a pickup order. */
+export const PICKUP_ADDRESS = 'Recoge en el local';
+
+export function pickupChosenNote(): string {
+  return '🏪 Listo, pasas a recoger tu pedido en el local.';
+}
+
+/** Sent with the order confirmation the first time (#16): may we remember the address and phone? */
+export function saveDataQuestion(): Reply {
+  return {
+    type: 'buttons',
+    body: '💾 ¿Guardamos tu dirección y teléfono para tu próximo pedido? Solo los usamos para tus pedidos aquí, y puedes escribir *olvidar mis datos* cuando quieras.',
+    buttons: [
+      { id: ChoiceId.SAVE_DATA_YES, title: 'Sí, guardar' },
+      { id: ChoiceId.SAVE_DATA_NO, title: 'No, gracias' },
+    ],
+  };
+}
+
+export function dataSaved(): Reply {
+  return text('💾 Listo, guardamos tu dirección y teléfono para la próxima. Escribe *olvidar mis datos* si quieres borrarlos.');
+}
+
+export function dataNotSaved(): Reply {
+  return text('👌 Listo, no guardamos tus datos.');
+}
+
+export function dataForgotten(): Reply {
+  return text('🗑️ Listo, borramos tu dirección y teléfono guardados.');
+}
+
+export function sameAddressNote(direccion: string): string {
+  return `📍 Entregaremos en tu dirección anterior: *${sanitizeEcho(direccion, MAX_ADDRESS_CHARS)}*`;
+}
+
+/** For a returning customer, under the menu: the last order again in one tap. */
+export function reorderOffer(): Reply {
+  return { type: 'buttons', body: '🔁 ¿Lo mismo de la última vez? Toca el botón o escribe *lo mismo de siempre*.', buttons: [{ id: ChoiceId.REORDER, title: 'Repetir mi pedido' }] };
+}
+
+export function noPreviousOrder(): Reply {
+  return text(`🤔 No encontré un pedido anterior tuyo. ${HOW_TO_ORDER}, o *menu* para ver la carta.`);
+}
+
+export function reorderNote(left: readonly string[]): string {
+  const missing = left.length ? `\n⚠️ Hoy no tenemos: ${left.map((n) => itemName({ nombre: n })).join(', ')}.` : '';
+  return `🔁 Puse tu último pedido en el carrito, a los precios de hoy.${missing}`;
+}
+
+export function reorderNothingAvailable(left: readonly string[]): Reply {
+  return text(`😔 Hoy no tenemos lo de tu último pedido (${left.map((n) => itemName({ nombre: n })).join(', ')}).\n\n${HOW_TO_ORDER}, o *menu* para ver la carta.`);
+}
+
+export function staffRequested(): Reply {
+  return text('👤 Listo, le avisamos a nuestro equipo: una persona te responderá por aquí en breve.');
+}
+
+export function botBack(): Reply {
+  return text('🤖 El asistente automático está de vuelta. Escribe *menu* para ver la carta o lo que quieras pedir.');
+}
+
+/** A message a staff member wrote from the owners' page. */
+export function staffMessage(texto: string): Reply {
+  return text(texto.slice(0, WHATSAPP_LIMITS.textBody));
+}
+
+export function orderAccepted(input: { pedidoId: string }): Reply {
+  return text(`👍 Tu pedido #${sanitizeEcho(input.pedidoId, 30)} fue aceptado por la cocina.`);
+}
+
+export function orderPreparing(input: { pedidoId: string }): Reply {
+  return text(`👨‍🍳 Estamos preparando tu pedido #${sanitizeEcho(input.pedidoId, 30)}.`);
+}
+
+export function orderReadyForPickup(input: { pedidoId: string }): Reply {
+  return text(`🏪 Tu pedido #${sanitizeEcho(input.pedidoId, 30)} está listo para recoger en el local.`);
+}
+
+/** The kitchen rejected or cancelled the order; `reembolso` when it was paid online. */
+export function orderStopped(input: { pedidoId: string; estado: 'rechazado' | 'cancelado'; motivo?: string; reembolso: boolean }): Reply {
+  const what = input.estado === 'rechazado' ? 'no pudo ser aceptado' : 'fue cancelado';
+  const motivo = input.motivo ? `\n\nMotivo: ${sanitizeEcho(input.motivo, 200)}` : '';
+  const refund = input.reembolso ? '\n\n💳 Como ya lo pagaste, te devolveremos el dinero; el restaurante se comunicará contigo.' : '';
+  return text(`😔 Tu pedido #${sanitizeEcho(input.pedidoId, 30)} ${what}.${motivo}${refund}`);
 }

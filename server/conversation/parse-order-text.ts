@@ -55,6 +55,8 @@ export interface OrderTextLine {
   nota?: string;
   /** Read from an item number ("3", "2 x 3") rather than a name. */
   byNumber?: boolean;
+  /** Option values named for this line (#16), set by `line-options.ts`; checked when the line is added. */
+  elegidas?: Array<{ grupo: string; valor: string }>;
 }
 
 export type OrderTextProblem =

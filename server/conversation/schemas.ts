@@ -50,13 +50,18 @@ export const ZReplySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cta_url'), ...framing, displayText: z.string(), url: z.string() }),
 ]);
 
-/** One line of the cart. Its amount is precio × cantidad (integer COP). */
+/** An option chosen on a line (#16), with the price it added per unit when chosen. */
+export const ZChosenOptionSchema = z.object({ grupo: z.string(), valor: z.string(), precio: z.number() });
+
+/** One line of the cart. Its amount is precio × cantidad (integer COP); `precio` includes the options. */
 export const ZCartLineSchema = z.object({
   itemId: z.string(),
   numero: z.string(),
   nombre: z.string(),
   precio: z.number(),
   cantidad: z.number(),
+  /** Chosen options (#16), already counted in `precio`. */
+  opciones: z.array(ZChosenOptionSchema).optional(),
   /** What the customer asked about this line: "sin salsa", "bien fría". Shown in the cart and on the kitchen board. */
   nota: z.string().optional(),
 });
@@ -69,13 +74,34 @@ export const ZUbicacionSchema = z.object({
   direccion: z.string().optional(),
 });
 
+export const DELIVERY_KINDS = ['domicilio', 'recoger'] as const;
+
 /** What an order needs from the conversation. Amounts are integer COP. */
 export const ZOrderDraftSchema = z.object({
   items: z.array(ZCartLineSchema),
+  /** What the customer pays: the lines plus `domicilio`. */
   total: z.number(),
   direccion: z.string(),
   ubicacion: ZUbicacionSchema.optional(),
   telefonoContacto: z.string(),
+  /** Delivery fee (#16), included in `total`; absent or 0 for pickup and tenants without zones. */
+  domicilio: z.number().optional(),
+  /** Delivery or pickup (#16); absent on drafts of tenants without `domicilios` (delivery). */
+  tipoEntrega: z.enum(DELIVERY_KINDS).optional(),
+  /** A scheduled order (#16): the restaurant was closed; the kitchen makes it from then (epoch ms). */
+  programadoPara: z.number().optional(),
+  /** The customer has no saved data yet: the confirmation asks whether to remember them (#16). */
+  ofrecerGuardarDatos: z.boolean().optional(),
+});
+
+/** What is remembered of a customer who agreed (#16): `tenants/{t}/clientes/{waId}`. */
+export const ZCustomerProfileSchema = z.object({
+  /** False: the customer said no; they are not asked again and nothing else is kept. */
+  guardarDatos: z.boolean(),
+  direccion: z.string().optional(),
+  ubicacion: ZUbicacionSchema.optional(),
+  telefonoContacto: z.string().optional(),
+  actualizado: z.number(),
 });
 
 /**
@@ -100,6 +126,12 @@ export const ZEffectSchema = z.discriminatedUnion('kind', [
     referencia: z.string(),
     reemplaza: z.string().optional(),
   }),
+  /** Remember the address and phone of the customer's last order (they said yes), or that they said no (#16). */
+  z.object({ kind: z.literal('save_customer'), guardar: z.boolean() }),
+  /** "olvidar mis datos": erase what is remembered of the customer (#16). */
+  z.object({ kind: z.literal('forget_customer') }),
+  /** The customer asked for a person: alert the staff (#16). */
+  z.object({ kind: z.literal('request_staff') }),
 ]);
 
 export const CONVERSATION_STEPS = ['inicio', 'ordenando', 'direccion', 'telefono', 'metodo_pago', 'esperando_pago'] as const;
@@ -112,6 +144,18 @@ export const ZOpenQuestionSchema = z.discriminatedUnion('tipo', [
   z.object({ tipo: z.literal('nota'), nota: z.string(), candidatos: z.array(z.string()).default([]) }),
   /** "¿Vacío tu carrito?" */
   z.object({ tipo: z.literal('vaciar') }),
+  /**
+   * "¿Qué término?" (#16): `cantidad` units of `itemId` wait for the option group `grupo`; the
+   * line is added once every required group has an answer. `elegidas` holds what was chosen so far.
+   */
+  z.object({
+    tipo: z.literal('opcion'),
+    itemId: z.string(),
+    cantidad: z.number(),
+    nota: z.string().optional(),
+    grupo: z.string(),
+    elegidas: z.array(z.object({ grupo: z.string(), valor: z.string() })).default([]),
+  }),
 ]);
 
 /** Conversation state saved at `tenants/{t}/sesiones/{waId}`. */
@@ -139,6 +183,15 @@ export const ZSessionSchema = z.object({
   preguntasPendientes: z.array(ZOpenQuestionSchema).optional(),
   /** The line added last and how many units were added, so "sin cebolla" or "no, mejor…" knows where it goes. */
   ultimaLinea: z.object({ itemId: z.string(), cantidad: z.number() }).optional(),
+  /** Delivery or pickup, chosen at the address step (#16). */
+  tipoEntrega: z.enum(DELIVERY_KINDS).optional(),
+  /** The restaurant was closed and the owner allows it: the order is left for this opening (#16). */
+  programadoPara: z.number().optional(),
+  /**
+   * A person handles this chat (#16): the bot stays silent until staff hand it back or nobody
+   * from the staff wrote for the tenant's idle time. `ultimoPersonal`: last staff message.
+   */
+  atencion: z.object({ desde: z.number(), ultimoPersonal: z.number().optional() }).optional(),
   /** Epoch ms of the last customer message. */
   actualizado: z.number(),
 });

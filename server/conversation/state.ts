@@ -6,7 +6,8 @@
  * Sessions are stored in RTDB, which rejects `undefined` values and drops empty arrays; helpers
  * here therefore omit optional keys instead of setting them to `undefined`.
  */
-import type { CartLine, MenuItem, OrderDraft, Session } from './types';
+import { validateOptions } from '../restaurant/item-options';
+import type { CartLine, ChosenOption, MenuItem, OrderDraft, Session } from './types';
 
 /** Most units of one product in a cart line; "1000000 hamburguesas" is refused, not clamped. */
 export const MAX_QTY_PER_LINE = 50;
@@ -67,9 +68,12 @@ export type AddToCartResult =
   /** `line_limit`: the line would pass MAX_QTY_PER_LINE; `total_limit`: the cart would pass MAX_CART_TOTAL_COP. */
   | { ok: false; reason: 'invalid_quantity' | 'line_limit' | 'total_limit'; inCart: number };
 
-/** Lines are one per item and note: "2 perros sin salsa" and "1 perro" are two lines. */
-function sameLine(line: CartLine, itemId: string, nota: string | undefined): boolean {
-  return line.itemId === itemId && (line.nota ?? '') === (nota ?? '');
+/** "Término=Medio|Adiciones=Queso": two lines with the same options are one line. */
+const optionsKey = (opciones: readonly ChosenOption[] | undefined): string => (opciones ?? []).map((o) => `${o.grupo}=${o.valor}`).join('|');
+
+/** Lines are one per item, options and note: "2 perros sin salsa" and "1 perro" are two lines. */
+function sameLine(line: CartLine, itemId: string, nota: string | undefined, opciones?: readonly ChosenOption[]): boolean {
+  return line.itemId === itemId && (line.nota ?? '') === (nota ?? '') && optionsKey(line.opciones) === optionsKey(opciones);
 }
 
 /**
@@ -78,22 +82,25 @@ function sameLine(line: CartLine, itemId: string, nota: string | undefined): boo
  * with a silently trimmed amount. The price is copied from the menu now; later menu edits are
  * reconciled at confirmation.
  */
-export function addToCart(cart: readonly CartLine[], item: MenuItem, cantidad: number, nota?: string): AddToCartResult {
-  const existing = cart.find((line) => sameLine(line, item.itemId, nota));
+export function addToCart(cart: readonly CartLine[], item: MenuItem, cantidad: number, nota?: string, opciones?: readonly ChosenOption[]): AddToCartResult {
+  const existing = cart.find((line) => sameLine(line, item.itemId, nota, opciones));
+  // The unit price includes the options (#16): what the kitchen and the gateway see per unit.
+  const precio = (opciones ?? []).reduce((sum, o) => sum + o.precio, item.precio);
   const inCart = existing?.cantidad ?? 0;
   if (!Number.isSafeInteger(cantidad) || cantidad < 1 || cantidad > MAX_QTY_PER_LINE) {
     return { ok: false, reason: 'invalid_quantity', inCart };
   }
   if (inCart + cantidad > MAX_QTY_PER_LINE) return { ok: false, reason: 'line_limit', inCart };
-  if (cartTotal(cart) + item.precio * cantidad > MAX_CART_TOTAL_COP) return { ok: false, reason: 'total_limit', inCart };
+  if (cartTotal(cart) + precio * cantidad > MAX_CART_TOTAL_COP) return { ok: false, reason: 'total_limit', inCart };
 
   const line: CartLine = {
     itemId: item.itemId,
     numero: item.numero,
     nombre: item.nombre,
-    precio: item.precio,
+    precio,
     cantidad: inCart + cantidad,
   };
+  if (opciones?.length) line.opciones = opciones.map((o) => ({ grupo: o.grupo, valor: o.valor, precio: o.precio }));
   if (nota) line.nota = nota;
   const next = existing ? cart.map((l) => (l === existing ? line : l)) : [...cart, line];
   return { ok: true, cart: next, line };
@@ -143,7 +150,7 @@ export function reduceLine(cart: readonly CartLine[], itemId: string, cantidad: 
 
 export interface CartReconciliation {
   cart: CartLine[];
-  /** Lines whose item was deleted from the menu or is no longer available. */
+  /** Lines whose item was deleted from the menu, is sold out, or whose options no longer fit the item (#16). */
   removed: CartLine[];
   /** Lines whose price changed; each holds the new price. */
   repriced: Array<{ line: CartLine; previousPrice: number }>;
@@ -162,22 +169,50 @@ export function reconcileCart(cart: readonly CartLine[], menu: readonly MenuItem
       result.removed.push(line);
       continue;
     }
-    const current: CartLine = { ...line, numero: item.numero, nombre: item.nombre, precio: item.precio };
-    if (item.precio !== line.precio) result.repriced.push({ line: current, previousPrice: line.precio });
+    // Options are checked again and priced as today (#16): an owner may have changed a group.
+    const options = validateOptions(item.opciones, line.opciones ?? []);
+    if (!options.ok) {
+      result.removed.push(line);
+      continue;
+    }
+    const precio = options.opciones.reduce((sum, o) => sum + o.precio, item.precio);
+    const current: CartLine = { ...line, numero: item.numero, nombre: item.nombre, precio };
+    if (options.opciones.length) current.opciones = options.opciones;
+    else delete current.opciones;
+    if (precio !== line.precio) {
+      result.repriced.push({ line: current, previousPrice: line.precio });
+      result.cart.push(current);
+      continue;
+    }
     result.cart.push(current);
   }
   return result;
 }
 
-/** The order as the session describes it, or null when a required piece is missing. */
-export function buildOrderDraft(session: Session): OrderDraft | null {
+/** What the order adds to the cart (#16): the delivery fee and kind, a scheduled time, the consent question. */
+export interface DraftExtras {
+  domicilio?: number;
+  tipoEntrega?: 'domicilio' | 'recoger';
+  programadoPara?: number;
+  ofrecerGuardarDatos?: boolean;
+}
+
+/** The order as the session describes it, or null when a required piece is missing. `total` includes the delivery fee. */
+export function buildOrderDraft(session: Session, extras: DraftExtras = {}): OrderDraft | null {
   if (session.carrito.length === 0 || !session.direccion || !session.telefonoContacto) return null;
+  const domicilio = extras.tipoEntrega === 'recoger' ? 0 : (extras.domicilio ?? 0);
   const draft: OrderDraft = {
     items: session.carrito.map((line) => ({ ...line })),
-    total: cartTotal(session.carrito),
+    total: cartTotal(session.carrito) + domicilio,
     direccion: session.direccion,
     telefonoContacto: session.telefonoContacto,
   };
   if (session.ubicacion) draft.ubicacion = { ...session.ubicacion };
+  if (extras.tipoEntrega) {
+    draft.tipoEntrega = extras.tipoEntrega;
+    draft.domicilio = domicilio;
+  }
+  if (extras.programadoPara !== undefined) draft.programadoPara = extras.programadoPara;
+  if (extras.ofrecerGuardarDatos) draft.ofrecerGuardarDatos = true;
   return draft;
 }

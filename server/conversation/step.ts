@@ -23,6 +23,16 @@
  *   expired" means nothing to someone who was not ordering.
  * - Free-text orders add the parts that are clear and list the parts that are not; see
  *   parse-order-text.ts for the number conventions ("2 x 3" = 2 units of item 3).
+ * Restaurant basics (#16), each in its own module:
+ * - Hours and pauses (order-window.ts): checked when something is added, at "confirmar" and
+ *   again right before the payment link or the cash order; the menu stays visible.
+ * - Options (line-options.ts): values typed with the item are read; required groups missing
+ *   are asked as open questions, one per message, before the line is added.
+ * - Delivery (delivery.ts): pickup or an address matched to a zone; the fee is computed from
+ *   the session whenever it is shown or charged, so it always follows the current cart.
+ * - Returning customers (returning.ts): saved address and phone in `ctx.customer`, reorder
+ *   from `ctx.lastOrder`; consent and forgetting are effects the runner writes.
+ * - Staff handoff (handoff.ts): while a person handles the chat the turn has no reply.
  */
 import type {
   CartLine,
@@ -30,6 +40,7 @@ import type {
   InboundInput,
   MenuItem,
   OpenQuestion,
+  OrderDraft,
   PaymentMethodOption,
   Reply,
   Session,
@@ -59,6 +70,12 @@ import {
   reviveSession,
 } from './state';
 import { canonicalToken, capInput, foldAccents, hasReadableContent, normalize, tokensMatch } from './text';
+import { pendingGroups, validateOptions } from '../restaurant/item-options';
+import { attachOptions, groupOf, optionAnswer } from './line-options';
+import { closedReasonOf, deliveryPausedUntil, orderWindow, scheduleOf } from './order-window';
+import { checkDelivery, deliveryLineOf, offersPickup, orderTotal } from './delivery';
+import { reorderLines, savedAddress } from './returning';
+import { handoffState } from './handoff';
 
 interface Turn {
   session: Session;
@@ -93,12 +110,25 @@ type Intent =
   | 'help'
   | 'cancel'
   | 'change_method'
-  | 'use_own_phone';
+  | 'use_own_phone'
+  | 'human'
+  | 'reorder'
+  | 'forget_data'
+  | 'pickup'
+  | 'same_address';
 
 export function step(session: Session | null, input: InboundInput, ctx: TurnContext): TurnResult {
   const before: Reply[] = [];
   let current: Session;
   let fresh = false;
+  // A person handles this chat (#16): no reply, the message is only recorded for the staff.
+  const handoff = handoffState(session, ctx);
+  if (handoff.silent && session) return { session: { ...reviveSession(session), actualizado: ctx.now }, replies: [], effects: [] };
+  if (handoff.backToBot && session) {
+    before.push(msg.botBack());
+    session = { ...session };
+    delete session.atencion;
+  }
   if (session === null) {
     current = newSession(ctx.now);
     fresh = true;
@@ -140,6 +170,8 @@ function handle(session: Session, input: InboundInput, ctx: TurnContext, fresh: 
   }
   if (intent === 'cancel') return cancel(session);
   if (intent === 'help') return help(session, ctx);
+  const restaurant = restaurantCommand(session, input, intent, ctx);
+  if (restaurant) return restaurant;
 
   // The open question is answered now or dropped: the bot never waits on two things at once.
   const { pregunta: open, preguntasPendientes: _pending, ...rest } = session;
@@ -177,6 +209,8 @@ function ordering(args: StepInput): Turn {
   const { session, input, ctx, intent, fresh } = args;
   if (input.kind === 'location') return prependNote(msg.locationNotExpectedNote(), reprompt(session, ctx));
   if (input.kind === 'choice' && input.id.startsWith(ChoiceId.ITEM_PREFIX)) {
+    const closed = closedTurn(session, ctx);
+    if (closed) return closed;
     return addItemById(session, ctx, input.id.slice(ChoiceId.ITEM_PREFIX.length));
   }
   if (input.kind === 'choice' && input.id.startsWith(ChoiceId.CATEGORY_PREFIX)) return showCategory(session, ctx, input.id.slice(ChoiceId.CATEGORY_PREFIX.length));
@@ -215,15 +249,23 @@ function ordering(args: StepInput): Turn {
 }
 
 function showMenu(session: Session, ctx: TurnContext, options: { greet: boolean; intro?: string }): Turn {
+  // Closed (#16): the menu is still shown, with when the restaurant opens, for reading only
+  // unless the order can be left for the opening.
+  const window = orderWindow(ctx);
+  const reason = closedReasonOf(window, ctx);
+  const schedulable = scheduleOf(window, ctx) !== null;
+  const intro = [options.intro, reason ? msg.closedNote(reason) : undefined].filter((line): line is string => !!line).join('\n\n');
   const replies = msg.menuReplies({
     restaurantName: ctx.tenant.restaurantName,
     menu: ctx.tenant.menu,
     greet: options.greet,
     ...(ctx.profileName ? { profileName: ctx.profileName } : {}),
-    ...(options.intro ? { intro: options.intro } : {}),
+    ...(intro ? { intro } : {}),
     cart: session.carrito,
-    canOrder: true,
+    canOrder: !reason || schedulable,
   });
+  // A customer who saved their data gets their last order back in one tap (#16).
+  if (options.greet && ctx.customer?.guardarDatos && session.carrito.length === 0 && (!reason || schedulable)) replies.push(msg.reorderOffer());
   return { session: { ...session, paso: buildingStep(session.carrito) }, replies, effects: [] };
 }
 
@@ -266,13 +308,15 @@ function askClear(session: Session): Turn {
 }
 
 function addFromText({ session, ctx, fresh }: StepInput, raw: string): Turn {
-  const parsed = parseOrderText(raw, ctx.tenant.menu);
+  const parsed = attachOptions(parseOrderText(raw, ctx.tenant.menu));
   const understood = understoodOrder(parsed);
   if (!understood) {
     // A first message we cannot read ("quiero pedir", "buenas, ¿hacen domicilios?") deserves the menu.
     if (fresh) return showMenu(session, ctx, { greet: true });
     return prependNote(msg.notUnderstoodNote(), session.carrito.length > 0 ? askToConfirm(session) : reply(session, msg.howToStart()));
   }
+  const closed = closedTurn(session, ctx);
+  if (closed) return fresh ? showMenu(session, ctx, { greet: true }) : closed;
   const turn = applyParsed(session, ctx, parsed);
   if (fresh && turn.session.carrito.length === 0 && !turn.session.pregunta) {
     // A new customer whose first message named nothing we sell: say why, then show what we sell.
@@ -339,8 +383,22 @@ function applyParsed(session: Session, ctx: TurnContext, parsed: ParsedOrderText
       notes.push(msg.whichLineForQuantityNote());
     }
   }
-  for (const { item, cantidad, nota } of parsed.lines) {
-    const result = addToCart(cart, item, cantidad, nota);
+  for (const { item, cantidad, nota, elegidas = [] } of parsed.lines) {
+    // Options (#16): a required group without an answer is asked before the line is added.
+    let opciones: ReturnType<typeof validateOptions> | undefined;
+    if (item.opciones?.length) {
+      const missing = pendingGroups(item.opciones, elegidas)[0];
+      if (missing) {
+        questions.push({ tipo: 'opcion', itemId: item.itemId, cantidad, ...(nota ? { nota } : {}), grupo: missing.nombre, elegidas });
+        continue;
+      }
+      opciones = validateOptions(item.opciones, elegidas);
+      if (!opciones.ok) {
+        notes.push(msg.optionProblemNote(item.nombre, opciones.problems));
+        continue;
+      }
+    }
+    const result = addToCart(cart, item, cantidad, nota, opciones?.ok ? opciones.opciones : undefined);
     if (result.ok) {
       cart = result.cart;
       added.push({ nombre: item.nombre, cantidad, ...(nota ? { nota } : {}) });
@@ -398,6 +456,12 @@ function askQuestion(session: Session, ctx: TurnContext, question: OpenQuestion,
   if (pending.length > 0) next.preguntasPendientes = pending;
   else delete next.preguntasPendientes;
   if (question.tipo === 'vaciar') return { session: next, replies: msg.askClearCart(session.carrito), effects: [] };
+  if (question.tipo === 'opcion') {
+    const item = ctx.tenant.menu.find((candidate) => candidate.itemId === question.itemId);
+    const group = groupOf(item, question.grupo);
+    if (!item || !group) return nextQuestionOr({ ...session }, ctx, pending, notes);
+    return { session: next, replies: msg.optionQuestion({ notes, cart: session.carrito, item, cantidad: question.cantidad, group }), effects: [] };
+  }
   const byId = new Map(ctx.tenant.menu.map((item) => [item.itemId, item]));
   const candidates = question.candidatos.map((id) => byId.get(id)).filter((item): item is MenuItem => item !== undefined);
   const text =
@@ -416,6 +480,7 @@ function answerOpenQuestion(session: Session, open: OpenQuestion, pending: OpenQ
     if (no) return askToConfirm(session, [msg.keepOrderingNote()]);
     return null;
   }
+  if (open.tipo === 'opcion') return answerOptionQuestion(session, open, pending, input, intent, ctx);
   const byId = new Map(ctx.tenant.menu.map((item) => [item.itemId, item]));
   const candidates = open.candidatos.map((id) => byId.get(id)).filter((item): item is MenuItem => item !== undefined);
   if (no) return nextQuestionOr(session, ctx, pending, [msg.questionDroppedNote()]);
@@ -455,10 +520,46 @@ function answerOpenQuestion(session: Session, open: OpenQuestion, pending: OpenQ
     problems: [],
     looseNotes: [],
   });
+  return continueQuestions(turn, ctx, pending);
+}
+
+/** After an answer: the questions still pending come after any question the answer itself raised. */
+function continueQuestions(turn: Turn, ctx: TurnContext, pending: OpenQuestion[]): Turn {
+  if (turn.session.pregunta) {
+    if (pending.length === 0) return turn;
+    return { ...turn, session: { ...turn.session, preguntasPendientes: [...(turn.session.preguntasPendientes ?? []), ...pending] } };
+  }
   const [next, ...rest] = pending;
   if (!next || !turn.session.carrito.length) return turn;
   const notes = turn.replies.length > 0 && turn.replies[0] && 'body' in turn.replies[0] ? [firstLine(turn.replies[0].body)] : [];
   return askQuestion(turn.session, ctx, next, rest, notes);
+}
+
+/** "¿Qué término?" answered (#16): a value of the group, then the next group or the line in the cart. */
+function answerOptionQuestion(
+  session: Session,
+  open: Extract<OpenQuestion, { tipo: 'opcion' }>,
+  pending: OpenQuestion[],
+  input: InboundInput,
+  intent: Intent | null,
+  ctx: TurnContext,
+): Turn | null {
+  const item = ctx.tenant.menu.find((candidate) => candidate.itemId === open.itemId);
+  const group = groupOf(item, open.grupo);
+  if (!item || !group || !item.disponible) return nextQuestionOr(session, ctx, pending, []);
+  if (intent === 'no' || (input.kind === 'choice' && input.id === ChoiceId.ANSWER_NO)) return nextQuestionOr(session, ctx, pending, [msg.questionDroppedNote()]);
+  const valor = optionAnswer(input, group);
+  if (!valor) {
+    // Something else (a command, another order): the question is dropped and the input handled.
+    if (intent !== null || input.kind !== 'text' || parseOrderText(capInput(input.text), ctx.tenant.menu).lines.length > 0) return null;
+    return askQuestion(session, ctx, open, pending, [msg.optionNotUnderstoodNote(group.nombre)]);
+  }
+  const turn = applyParsed(session, ctx, {
+    lines: [{ item, cantidad: open.cantidad, explicitQuantity: true, text: item.nombre, ...(open.nota ? { nota: open.nota } : {}), elegidas: [...open.elegidas, { grupo: group.nombre, valor }] }],
+    problems: [],
+    looseNotes: [],
+  });
+  return continueQuestions(turn, ctx, pending);
 }
 
 function firstLine(body: string): string {
@@ -602,7 +703,78 @@ function confirmOrder(session: Session, ctx: TurnContext): Turn {
   if (total > MAX_CART_TOTAL_COP) {
     return { session: { ...session, paso: 'ordenando' }, replies: msg.cartSummary(checked.cart, [msg.totalLimitNote()]), effects: [] };
   }
-  return reply({ ...session, carrito: checked.cart, paso: 'direccion' }, msg.askAddress(total));
+  // Hours (#16): closed, paused or past the cut-off → said now, or the order is scheduled.
+  const window = orderWindow(ctx);
+  const schedule = scheduleOf(window, ctx);
+  const closedReason = closedReasonOf(window, ctx);
+  if (closedReason && !schedule) return reply({ ...session, carrito: checked.cart, paso: 'ordenando' }, msg.closedReply(closedReason, false));
+  const next: Session = { ...session, carrito: checked.cart, paso: 'direccion' };
+  if (schedule) next.programadoPara = schedule.at;
+  else delete next.programadoPara;
+  return askAddressTurn(next, ctx, schedule ? [msg.scheduledNote(schedule.when)] : []);
+}
+
+/** Adding while closed (#16): one message with when the restaurant opens; null when orders can be taken or scheduled. */
+function closedTurn(session: Session, ctx: TurnContext): Turn | null {
+  const window = orderWindow(ctx);
+  const reason = closedReasonOf(window, ctx);
+  if (!reason || scheduleOf(window, ctx)) return null;
+  return reply(session, msg.closedReply(reason, false));
+}
+
+/**
+ * The address question (#16): pickup offered first when the owner enables it, or forced when
+ * delivery is paused; "Usar la misma dirección" when the customer saved one.
+ */
+function askAddressTurn(session: Session, ctx: TurnContext, notes: string[] = []): Turn {
+  const next: Session = { ...session, paso: 'direccion' };
+  delete next.tipoEntrega;
+  const pausedUntil = deliveryPausedUntil(orderWindow(ctx), ctx);
+  if (pausedUntil) {
+    if (!offersPickup(ctx)) {
+      const reason = closedReasonOf(orderWindow(ctx, 'domicilio'), ctx);
+      if (reason) return reply({ ...session, paso: 'ordenando' }, msg.closedReply(reason, false));
+    } else {
+      return choosePickup(next, ctx, [...notes, msg.closedNote({ kind: 'delivery_paused', until: pausedUntil })]);
+    }
+  }
+  const saved = savedAddress(ctx.customer);
+  return reply(next, msg.askAddress(cartTotal(session.carrito), { recoger: offersPickup(ctx), ...(saved ? { savedAddress: saved } : {}), ...(notes.length ? { note: notes.join('\n\n') } : {}) }));
+}
+
+/** Pickup (#16): no address, no fee; the phone comes next. */
+function choosePickup(session: Session, ctx: TurnContext, notes: string[] = []): Turn {
+  const next: Session = { ...session, tipoEntrega: 'recoger', direccion: msg.PICKUP_ADDRESS };
+  delete next.ubicacion;
+  return prependNote([...notes, msg.pickupChosenNote()].join('\n\n'), askPhoneTurn(next, ctx));
+}
+
+/**
+ * An address was given (typed, pin or the saved one): matched to a zone (#16). Inside → the
+ * fee is shown and `then` runs (the phone question, or the methods when the phone came too);
+ * outside, unclear or below the minimum → said, and the address is asked again or the cart shown.
+ */
+function withDelivery(session: Session, ctx: TurnContext, then: (s: Session) => Turn): Turn {
+  const next: Session = { ...session };
+  if (ctx.tenant.domicilios) next.tipoEntrega = 'domicilio';
+  const check = checkDelivery(next, ctx);
+  const previous: Session = { ...session };
+  delete previous.direccion;
+  delete previous.ubicacion;
+  switch (check.status) {
+    case 'ok': {
+      const turn = then(next);
+      return check.line ? prependNote(msg.deliveryFeeNote(check.line, orderTotal(next, ctx)), turn) : turn;
+    }
+    case 'below_minimum':
+      return askToConfirm({ ...previous, paso: 'ordenando' }, [msg.belowMinimumNote(check.zona, check.minimo, check.falta)]);
+    case 'outside':
+      return reply({ ...previous, paso: 'direccion' }, msg.outsideZone(check.recoger));
+    case 'needs_location':
+      return reply({ ...previous, paso: 'direccion' }, msg.needsLocation());
+    case 'ambiguous':
+      return reply({ ...previous, paso: 'direccion' }, msg.whichBarrio(check.barrios));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -612,6 +784,18 @@ function addressStep({ session, input, ctx, intent }: StepInput): Turn {
   if (session.carrito.length === 0) return reply(newSession(session.actualizado), msg.cartEmpty());
   if (intent === 'menu') return backToOrdering(session, ctx);
   if (intent === 'cart') return prependNote(msg.cartSummaryText(session.carrito), reprompt(session, ctx));
+  if (intent === 'pickup' && offersPickup(ctx)) return choosePickup(session, ctx);
+  const saved = ctx.customer?.guardarDatos ? ctx.customer : undefined;
+  if (intent === 'same_address' && saved?.direccion) {
+    const direccion = saved.direccion;
+    const next: Session = { ...session, direccion };
+    if (saved.ubicacion) next.ubicacion = { ...saved.ubicacion };
+    else delete next.ubicacion;
+    // The saved phone comes with it: one tap to the payment methods.
+    const phone = saved.telefonoContacto;
+    if (phone) return withDelivery(next, ctx, (s) => prependNote(msg.addressAndPhoneNote(direccion, phone), afterPhone({ ...s, telefonoContacto: phone }, ctx)));
+    return withDelivery(next, ctx, (s) => prependNote(msg.sameAddressNote(direccion), askPhoneTurn(s, ctx)));
+  }
 
   if (input.kind === 'location') {
     if (!isValidCoordinate(input.latitude, input.longitude)) return reply(session, msg.invalidAddress('unclear'));
@@ -620,7 +804,7 @@ function addressStep({ session, input, ctx, intent }: StepInput): Turn {
     const ubicacion: NonNullable<Session['ubicacion']> = { latitud: input.latitude, longitud: input.longitude };
     if (input.name?.trim()) ubicacion.nombre = input.name.trim();
     if (input.address?.trim()) ubicacion.direccion = input.address.trim();
-    return askPhoneTurn({ ...session, direccion, ubicacion }, ctx);
+    return withDelivery({ ...session, direccion, ubicacion }, ctx, (s) => askPhoneTurn(s, ctx));
   }
   if (input.kind !== 'text') return reprompt(session, ctx);
 
@@ -632,8 +816,9 @@ function addressStep({ session, input, ctx, intent }: StepInput): Turn {
     const next: Session = { ...session, direccion: typed.address };
     delete next.ubicacion;
     // "Cra 50 # 30-12, 300 123 4567": both at once skips the phone question.
-    if (typed.phone) return prependNote(msg.addressAndPhoneNote(typed.address, typed.phone), afterPhone({ ...next, telefonoContacto: typed.phone }, ctx));
-    return askPhoneTurn(next, ctx);
+    const phone = typed.phone;
+    if (phone) return withDelivery(next, ctx, (s) => prependNote(msg.addressAndPhoneNote(typed.address, phone), afterPhone({ ...s, telefonoContacto: phone }, ctx)));
+    return withDelivery(next, ctx, (s) => askPhoneTurn(s, ctx));
   }
   // "ah y una coca también": a cart change, not an address.
   const change = laterCartChange(session, ctx, text);
@@ -695,7 +880,7 @@ function askPhoneTurn(session: Session, ctx: TurnContext): Turn {
 
 function phoneStep({ session, input, ctx, intent }: StepInput): Turn {
   if (session.carrito.length === 0) return reply(newSession(session.actualizado), msg.cartEmpty());
-  if (!session.direccion) return reply({ ...session, paso: 'direccion' }, msg.askAddress(cartTotal(session.carrito)));
+  if (!session.direccion) return askAddressTurn(session, ctx);
   if (intent === 'menu') return backToOrdering(session, ctx);
   if (intent === 'cart') return prependNote(msg.cartSummaryText(session.carrito), reprompt(session, ctx));
   const own = colombianMobileFromWaId(ctx.waId);
@@ -716,7 +901,7 @@ function phoneStep({ session, input, ctx, intent }: StepInput): Turn {
   }
   const phone = extractColombianMobile(text);
   if (phone) return afterPhone({ ...session, telefonoContacto: phone }, ctx);
-  if (asksToChangeAddress(text)) return reply({ ...session, paso: 'direccion' }, msg.askAddress(cartTotal(session.carrito)));
+  if (asksToChangeAddress(text)) return askAddressTurn(session, ctx);
   const change = laterCartChange(session, ctx, text);
   if (change) return change;
   return { session, replies: msg.invalidPhone(own), effects: [] };
@@ -727,7 +912,7 @@ function afterPhone(session: Session, ctx: TurnContext): Turn {
   if (methods.length === 0) return createOrder(session, ctx, 'sin_pago');
   return {
     session: { ...session, paso: 'metodo_pago' },
-    replies: msg.paymentMethods(methods, cartTotal(session.carrito)),
+    replies: msg.paymentMethods(methods, orderTotal(session, ctx)),
     effects: [],
   };
 }
@@ -739,7 +924,7 @@ function methodStep({ session, input, ctx, intent }: StepInput): Turn {
   const methods = ctx.tenant.paymentMethods;
   if (intent === 'menu') {
     if (!session.pagoPendiente) return backToOrdering(session, ctx);
-    return { session, replies: [...menuAsText(ctx), ...msg.paymentMethods(methods, cartTotal(session.carrito))], effects: [] };
+    return { session, replies: [...menuAsText(ctx), ...msg.paymentMethods(methods, orderTotal(session, ctx))], effects: [] };
   }
   const method = chosenMethod(input, methods);
   if (method) return chooseMethod(session, ctx, method);
@@ -747,7 +932,7 @@ function methodStep({ session, input, ctx, intent }: StepInput): Turn {
   if (input.kind === 'location') return reprompt(session, ctx);
   if (input.kind === 'text' && !session.pagoPendiente) {
     const text = capInput(input.text);
-    if (asksToChangeAddress(text)) return reply({ ...session, paso: 'direccion' }, msg.askAddress(cartTotal(session.carrito)));
+    if (asksToChangeAddress(text)) return askAddressTurn(session, ctx);
     const typed = typedAddress(text);
     if (typed && typed.address.length <= MAX_ADDRESS_CHARS) {
       return prependNote(msg.addressChangedNote(typed.address), reprompt({ ...session, direccion: typed.address }, ctx));
@@ -755,7 +940,7 @@ function methodStep({ session, input, ctx, intent }: StepInput): Turn {
     const change = laterCartChange(session, ctx, text);
     if (change) return change;
   }
-  return { session, replies: msg.paymentMethods(methods, cartTotal(session.carrito), [msg.invalidMethodNote()]), effects: [] };
+  return { session, replies: msg.paymentMethods(methods, orderTotal(session, ctx), [msg.invalidMethodNote()]), effects: [] };
 }
 
 function waitingStep({ session, input, ctx, intent }: StepInput): Turn {
@@ -766,7 +951,7 @@ function waitingStep({ session, input, ctx, intent }: StepInput): Turn {
 
   // With no methods left (payments turned off meanwhile) there is nothing to change to.
   if (intent === 'change_method' && ctx.tenant.paymentMethods.length > 0) {
-    return { session: { ...session, paso: 'metodo_pago' }, replies: msg.paymentMethods(ctx.tenant.paymentMethods, cartTotal(session.carrito)), effects: [] };
+    return { session: { ...session, paso: 'metodo_pago' }, replies: msg.paymentMethods(ctx.tenant.paymentMethods, orderTotal(session, ctx)), effects: [] };
   }
   const method = chosenMethod(input, ctx.tenant.paymentMethods);
   if (method) return chooseMethod(session, ctx, method);
@@ -822,8 +1007,9 @@ function listPosition(token: string): number | null {
 
 function chooseMethod(session: Session, ctx: TurnContext, method: PaymentMethodOption): Turn {
   if (method.id === 'efectivo') return createOrder(session, ctx, 'contraentrega');
-  const draft = buildOrderDraft(session);
-  if (!draft) return recoverMissingData(session, ctx);
+  const ready = readyToPay(session, ctx);
+  if ('turn' in ready) return ready.turn;
+  const draft = ready.draft;
   const referencia = ctx.newPaymentReference();
   const effect: Effect = {
     kind: 'create_payment',
@@ -840,8 +1026,9 @@ function chooseMethod(session: Session, ctx: TurnContext, method: PaymentMethodO
 }
 
 function createOrder(session: Session, ctx: TurnContext, pago: 'sin_pago' | 'contraentrega'): Turn {
-  const draft = buildOrderDraft(session);
-  if (!draft) return recoverMissingData(session, ctx);
+  const ready = readyToPay(session, ctx);
+  if ('turn' in ready) return ready.turn;
+  const draft = ready.draft;
   const effect: Effect = {
     kind: 'create_order',
     draft,
@@ -852,11 +1039,74 @@ function createOrder(session: Session, ctx: TurnContext, pago: 'sin_pago' | 'con
   return { session: newSession(ctx.now), replies: [msg.orderInProgress()], effects: [effect] };
 }
 
+/**
+ * Right before the payment link or the cash order (#16), everything is checked again, since
+ * time passed while the customer typed: items sold out or repriced (the cart is shown
+ * again), the hours, pauses and cut-off for this kind of delivery (no link is offered when
+ * the kitchen could not make the order), and the zone and minimum for the current cart.
+ */
+function readyToPay(session: Session, ctx: TurnContext): { draft: OrderDraft } | { turn: Turn } {
+  const checked = reconcileCart(session.carrito, ctx.tenant.menu);
+  if (checked.removed.length > 0 || checked.repriced.length > 0) {
+    return { turn: afterCartChange({ ...session, paso: 'ordenando' }, checked.cart, [msg.cartChangedNote(checked.removed, checked.repriced)]) };
+  }
+  const window = orderWindow(ctx, session.tipoEntrega ?? (ctx.tenant.domicilios ? 'domicilio' : undefined));
+  const reason = closedReasonOf(window, ctx);
+  const schedule = scheduleOf(window, ctx);
+  if (reason && !schedule) {
+    if (reason.kind === 'delivery_paused' && offersPickup(ctx)) return { turn: askAddressTurn(session, ctx) };
+    return { turn: reply({ ...session, paso: 'ordenando' }, msg.closedReply(reason, false)) };
+  }
+  const delivery = checkDelivery(session, ctx);
+  if (delivery.status === 'below_minimum') return { turn: askToConfirm({ ...session, paso: 'ordenando' }, [msg.belowMinimumNote(delivery.zona, delivery.minimo, delivery.falta)]) };
+  if (delivery.status !== 'ok') return { turn: askAddressTurn(session, ctx) };
+  const draft = buildOrderDraft(session, {
+    ...delivery.extras,
+    ...(schedule ? { programadoPara: schedule.at } : {}),
+    ...(ctx.customer ? {} : { ofrecerGuardarDatos: true }),
+  });
+  if (!draft) return { turn: recoverMissingData(session, ctx) };
+  return { draft };
+}
+
 /** A session that reached payment without a cart, address or phone (older data): ask for what is missing. */
 function recoverMissingData(session: Session, ctx: TurnContext): Turn {
   if (session.carrito.length === 0) return reply(newSession(ctx.now), msg.cartEmpty());
-  if (!session.direccion) return reply({ ...session, paso: 'direccion' }, msg.askAddress(cartTotal(session.carrito)));
+  if (!session.direccion) return askAddressTurn(session, ctx);
   return askPhoneTurn(session, ctx);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Restaurant commands that work in any step (#16)
+
+/** Consent to remember the data, "olvidar mis datos", a person, "lo mismo de siempre"; null for anything else. */
+function restaurantCommand(session: Session, input: InboundInput, intent: Intent | null, ctx: TurnContext): Turn | null {
+  if (input.kind === 'choice' && (input.id === ChoiceId.SAVE_DATA_YES || input.id === ChoiceId.SAVE_DATA_NO)) {
+    const guardar = input.id === ChoiceId.SAVE_DATA_YES;
+    return { session, replies: [guardar ? msg.dataSaved() : msg.dataNotSaved()], effects: [{ kind: 'save_customer', guardar }] };
+  }
+  if (intent === 'forget_data') return { session, replies: [msg.dataForgotten()], effects: [{ kind: 'forget_customer' }] };
+  if (intent === 'human') {
+    return { session: { ...session, atencion: { desde: ctx.now } }, replies: [msg.staffRequested()], effects: [{ kind: 'request_staff' }] };
+  }
+  if (intent === 'reorder' && (session.paso === 'inicio' || session.paso === 'ordenando')) return reorder(session, ctx);
+  return null;
+}
+
+/** "lo mismo de siempre": the last order's available lines, at today's prices, in one message. */
+function reorder(session: Session, ctx: TurnContext): Turn {
+  const last = ctx.lastOrder;
+  if (!last?.items?.length) return reply(session, msg.noPreviousOrder());
+  const closed = closedTurn(session, ctx);
+  if (closed) return closed;
+  const result = reorderLines(session.carrito, last, ctx.tenant.menu);
+  if (result.added === 0) return reply(session, msg.reorderNothingAvailable(result.missing));
+  return askToConfirm({ ...session, carrito: result.cart }, [msg.reorderNote(result.missing)]);
+}
+
+/** Whether the runner must read the customer's last order for this input (#14 "¿y mi pedido?", #16 reorder). */
+export function needsLastOrder(input: InboundInput): boolean {
+  return intentOf(input) === 'reorder' || infoQuestionOf(input)?.kind === 'order_status';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -902,11 +1152,11 @@ function reprompt(session: Session, ctx: TurnContext): Turn {
     case 'ordenando':
       return session.carrito.length > 0 ? askToConfirm(session) : reply({ ...session, paso: 'inicio' }, msg.howToStart());
     case 'direccion':
-      return reply(session, msg.askAddress(cartTotal(session.carrito)));
+      return askAddressTurn(session, ctx);
     case 'telefono':
       return { session, replies: msg.askPhone(colombianMobileFromWaId(ctx.waId)), effects: [] };
     case 'metodo_pago':
-      return { session, replies: msg.paymentMethods(ctx.tenant.paymentMethods, cartTotal(session.carrito)), effects: [] };
+      return { session, replies: msg.paymentMethods(ctx.tenant.paymentMethods, orderTotal(session, ctx)), effects: [] };
     case 'esperando_pago':
       return { session, replies: pendingReminder(session, ctx), effects: [] };
   }
@@ -948,6 +1198,11 @@ const INTENT_PHRASES: ReadonlyArray<[Intent, readonly string[]]> = [
   ['no', ['no', 'nop', 'nope', 'nel', 'todavia no', 'aun no', 'no todavia', 'no aun', 'espera', 'esperame', 'un momento', 'no gracias']],
   ['change_method', ['cambiar', 'cambiar metodo', 'cambiar el metodo', 'cambiar metodo de pago', 'cambiar el metodo de pago', 'cambiar de metodo', 'otro metodo', 'otro metodo de pago', 'cambiar pago', 'cambiar forma de pago', 'otra forma de pago', 'pagar de otra forma', 'cambiar medio de pago', 'otro medio de pago']],
   ['use_own_phone', ['mismo', 'el mismo', 'este', 'este mismo', 'este numero', 'el mismo numero', 'mismo numero', 'este mismo numero', 'usar este numero', 'el de este chat', 'este whatsapp', 'el mismo de whatsapp', 'el de aqui', 'de este']],
+  ['human', ['asesor', 'un asesor', 'asesora', 'hablar con un asesor', 'hablar con asesor', 'hablar con alguien', 'hablar con una persona', 'una persona', 'persona', 'con una persona', 'humano', 'un humano', 'hablar con un humano', 'agente', 'operador', 'atencion al cliente', 'servicio al cliente', 'necesito hablar con alguien', 'comunicarme con alguien', 'comunicarme con un asesor', 'hablar con el restaurante']],
+  ['reorder', ['lo mismo de siempre', 'lo de siempre', 'lo mismo', 'lo mismo de la otra vez', 'lo mismo que la ultima vez', 'repetir', 'repetir pedido', 'repetir el pedido', 'repetir mi pedido', 'repetir ultimo pedido', 'repetir el ultimo pedido', 'repetir mi ultimo pedido', 'el mismo pedido', 'mi pedido de siempre', 'el pedido de siempre', 'pedir lo mismo', 'otra vez lo mismo']],
+  ['forget_data', ['olvidar mis datos', 'olvida mis datos', 'olvidar datos', 'borrar mis datos', 'borra mis datos', 'eliminar mis datos', 'elimina mis datos', 'olvidame', 'no guardes mis datos']],
+  ['pickup', ['recoger', 'para recoger', 'paso a recoger', 'voy a recoger', 'recojo', 'lo recojo', 'yo recojo', 'recoger en el local', 'paso por el', 'paso por el pedido', 'voy por el', 'lo paso a recoger', 'recogerlo']],
+  ['same_address', ['la misma', 'la misma direccion', 'misma direccion', 'usar la misma direccion', 'la misma de antes', 'la misma de siempre', 'la de siempre', 'la direccion de siempre', 'la anterior', 'la direccion anterior']],
   ['menu', ['menu', 'carta', 'ver menu', 'ver el menu', 'ver la carta', 'el menu', 'la carta', 'catalogo', 'productos', 'ver productos']],
 ];
 const PHRASE_INTENT = new Map<string, Intent>(INTENT_PHRASES.flatMap(([intent, phrases]) => phrases.map((phrase) => [phrase, intent] as const)));
@@ -1007,6 +1262,9 @@ const CHOICE_INTENT = new Map<string, Intent>([
   [ChoiceId.ORDER_CANCEL, 'cancel'],
   [ChoiceId.PAY_CHANGE, 'change_method'],
   [ChoiceId.PHONE_SELF, 'use_own_phone'],
+  [ChoiceId.PICKUP, 'pickup'],
+  [ChoiceId.ADDRESS_SAME, 'same_address'],
+  [ChoiceId.REORDER, 'reorder'],
 ]);
 
 function hasGreeting(text: string): boolean {

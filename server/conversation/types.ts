@@ -7,6 +7,8 @@ import type { z } from 'zod';
 import type {
   CONVERSATION_STEPS,
   ZCartLineSchema,
+  ZChosenOptionSchema,
+  ZCustomerProfileSchema,
   ZEffectSchema,
   ZInboundInputSchema,
   ZOpenQuestionSchema,
@@ -29,9 +31,26 @@ export interface MenuItem {
   disponible: boolean;
   /** Other names customers use for this item, set by the owner ("sencilla", "la especial"). */
   alias?: string[];
+  /** Option groups (#16): "Término" (min 1, max 1), "Adiciones" (0 to 3), each value with a price per unit. */
+  opciones?: OptionGroup[];
+  /** Sold out "for the day" until then (epoch ms); the runner folds it into `disponible` for the turn. */
+  agotadoHasta?: number;
 }
 
+/** A group of choices of a menu item (`restaurant/item-options.ts`). */
+export interface OptionGroup {
+  nombre: string;
+  min?: number;
+  max: number;
+  valores: Array<{ nombre: string; precio?: number }>;
+}
+
+/** A chosen option on a cart line, with the price it had when chosen. */
+export type ChosenOption = z.output<typeof ZChosenOptionSchema>;
+
 import type { PaymentMethodOption } from '../payments/payment-methods';
+import type { CanTakeOrderOptions, Horario } from '../restaurant/opening-hours';
+import type { quoteDelivery } from '../restaurant/delivery-zones';
 
 export type { PaymentMethodOption };
 
@@ -43,6 +62,29 @@ export interface TenantView {
   menu: MenuItem[];
   /** Methods to offer after the phone step; empty → the order is created right away (old flow). */
   paymentMethods: PaymentMethodOption[];
+  /** Opening hours (#16); absent: always open. */
+  horario?: Horario;
+  /** The kitchen's pauses of ordering or delivery (#16). */
+  pausa?: CanTakeOrderOptions['pausa'];
+  /** Delivery zones and pickup (#16); absent: no fee, no zone check, no pickup. */
+  domicilios?: Domicilios;
+  /** Minutes without a staff message after which a chat taken over by staff returns to the bot (#16). */
+  minutosInactividad?: number;
+}
+
+/** `domicilios` of the tenant, as `restaurant/delivery-zones.ts` reads it. */
+export type Domicilios = NonNullable<Parameters<typeof quoteDelivery>[0]>;
+
+/** What is remembered of a customer who agreed (#16): `tenants/{t}/clientes/{waId}`. */
+export type CustomerProfile = z.output<typeof ZCustomerProfileSchema>;
+
+/** The customer's last order, as far as "where is it?" and "lo mismo de siempre" need it. */
+export interface LastOrder {
+  id: string;
+  estado: string;
+  total: number;
+  timestamp: number;
+  items?: Array<{ itemId: string; nombre: string; cantidad: number; opciones?: ChosenOption[]; nota?: string }>;
 }
 
 /** One line of the cart. Its amount is precio × cantidad. */
@@ -94,7 +136,9 @@ export interface TurnContext {
    * The customer's most recent order, read by the runner only when the message asks about an
    * order ("ya pedí y no ha llegado"); absent when there is none or it was not read.
    */
-  lastOrder?: { id: string; estado: string; total: number; timestamp: number };
+  lastOrder?: LastOrder;
+  /** The customer's saved address and phone (#16), read by the runner on every turn; absent when none. */
+  customer?: CustomerProfile;
 }
 
 /** `pagos/{referencia}.estado`, as far as the conversation cares. */

@@ -66,6 +66,13 @@ export const paths = {
   orderCounter: (tenantId: string) => `${t(tenantId)}/contadores/pedidos`,
   paymentEvents: (tenantId: string) => `${t(tenantId)}/analytics/payment_events`,
   alerts: (tenantId: string) => `${t(tenantId)}/alertas`,
+  /** A customer's saved address and phone, with their consent (#16). */
+  customer: (tenantId: string, waId: string) => `${t(tenantId)}/clientes/${check('waId', waId, WA_ID_PATTERN)}`,
+  /** The last messages exchanged with a customer, a bounded ring for the staff to read (#16). */
+  transcript: (tenantId: string, waId: string) => `${t(tenantId)}/conversaciones/${check('waId', waId, WA_ID_PATTERN)}`,
+  /** Chats waiting for or handled by a person (#16), one entry per customer. */
+  staffRequests: (tenantId: string) => `${t(tenantId)}/atencionClientes`,
+  staffRequest: (tenantId: string, waId: string) => `${t(tenantId)}/atencionClientes/${check('waId', waId, WA_ID_PATTERN)}`,
   secret: (tenantId: string, kind: string) => `secrets/${check('tenantId', tenantId, TENANT_ID_PATTERN)}/${check('secret kind', kind, KEY_PATTERN)}`,
   secrets: (tenantId: string) => `secrets/${check('tenantId', tenantId, TENANT_ID_PATTERN)}`,
   phoneNumber: (phoneNumberId: string) => `phoneNumbers/${check('phoneNumberId', phoneNumberId, PHONE_NUMBER_ID_PATTERN)}`,

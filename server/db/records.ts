@@ -85,6 +85,10 @@ export const ZPaymentRecordSchema = z.object({
   /** Delivery fee in pesos, included in `monto` (#16). */
   domicilio: pesos.optional(),
   tipoEntrega: z.enum(DELIVERY_KINDS).optional(),
+  /** A scheduled order (#16): the kitchen makes it from then (epoch ms). */
+  programadoPara: z.number().optional(),
+  /** First order of this customer: the payment confirmation asks whether to remember their data (#16). */
+  ofrecerGuardarDatos: z.boolean().optional(),
   fechaCreacion: z.number(),
   gateway: ZGatewayIdSchema,
   enlace: z.string(),
@@ -120,7 +124,11 @@ export const ZPaymentRecordSchema = z.object({
 });
 export type TPaymentRecord = z.infer<typeof ZPaymentRecordSchema>;
 
-export const ORDER_STATES = ['pendiente', 'en_preparacion', 'en_camino', 'entregado', 'cancelado'] as const;
+/**
+ * `aceptado` and `rechazado` (#16): the kitchen accepts or rejects a new order; `rechazado`
+ * and `cancelado` are final and carry their reason.
+ */
+export const ORDER_STATES = ['pendiente', 'aceptado', 'en_preparacion', 'en_camino', 'entregado', 'cancelado', 'rechazado'] as const;
 
 /** `tenants/{t}/pedidos/{key}` in the shape kitchen screens read (seed 004). */
 export const ZOrderRecordSchema = z.object({
@@ -135,8 +143,14 @@ export const ZOrderRecordSchema = z.object({
   /** Delivery fee in pesos, included in `total` (#16). */
   domicilio: pesos.optional(),
   tipoEntrega: z.enum(DELIVERY_KINDS).optional(),
+  /** A scheduled order (#16): the restaurant was closed; make it from then (epoch ms). */
+  programadoPara: z.number().optional(),
   total: pesos,
   estado: z.enum(ORDER_STATES),
+  /** Why the kitchen rejected (`rechazado`) or cancelled (`cancelado`) the order (#16). */
+  motivo: z.string().optional(),
+  /** A paid order rejected or cancelled: the money must be returned by a person (#16). */
+  reembolsoPendiente: z.boolean().optional(),
   timestamp: z.number(),
   fecha: z.string(),
   fuente: z.literal('whatsapp'),

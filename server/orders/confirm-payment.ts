@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSnapshot, Database } from 'firebase-admin/database';
 import type { Logger } from 'pino';
-import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview } from '../conversation/messages.es-CO';
+import { paymentConfirmed, paymentMethods, paymentRejected, paymentUnderReview, saveDataQuestion } from '../conversation/messages.es-CO';
 import type { Reply } from '../conversation/types';
 import { keyFor, paths } from '../db/paths';
 import { readValue, transact, withTimeout } from '../db/firebase';
@@ -351,6 +351,9 @@ async function approve(
       direccion: record.direccion,
       ubicacion: record.ubicacion,
       telefonoContacto: record.telefonoContacto,
+      // #16: the fee is part of `monto`, which the gateway amount matched exactly.
+      ...(record.tipoEntrega ? { tipoEntrega: record.tipoEntrega, domicilio: record.domicilio ?? 0 } : {}),
+      ...(record.programadoPara !== undefined ? { programadoPara: record.programadoPara } : {}),
     },
     pago: {
       estado: 'completado',
@@ -371,6 +374,8 @@ async function approve(
           estimatedTime: deps.estimatedDeliveryTime,
         }),
       },
+      // A first order: may we remember the address and phone? (#16)
+      ...(record.ofrecerGuardarDatos ? [{ kind: 'pago_confirmado' as const, reply: saveDataQuestion() }] : []),
     ],
     // Not a field of pagos/{ref}: a write there would abort concurrent transactions on it in
     // this process. The order key is derived from the reference (orderKeyForPayment).

@@ -168,6 +168,9 @@ async function writeOrder(db: Database, input: CreateOrderInput): Promise<Create
     direccion: input.draft.direccion,
     ...(input.draft.ubicacion ? { ubicacion: input.draft.ubicacion } : {}),
     items: input.draft.items,
+    // #16: the delivery fee is its own amount, included in `total`.
+    ...(input.draft.tipoEntrega ? { tipoEntrega: input.draft.tipoEntrega, domicilio: input.draft.domicilio ?? 0 } : {}),
+    ...(input.draft.programadoPara !== undefined ? { programadoPara: input.draft.programadoPara } : {}),
     total: input.draft.total,
     estado: 'pendiente',
     timestamp: input.now,

@@ -9,6 +9,16 @@ import {
   ZWhatsappConfigSchema,
   type TPaymentsConfig,
 } from '../db/records';
+import {
+  ZAtencionRecordSchema,
+  ZDomiciliosRecordSchema,
+  ZHorarioRecordSchema,
+  ZPausaRecordSchema,
+  type TAtencionRecord,
+  type TDomiciliosRecord,
+  type THorarioRecord,
+  type TPausaRecord,
+} from '../db/restaurant-records';
 import { Redacted } from '../observability/redacted';
 import type { GatewayId } from '../payments/gateway';
 import { ZEncryptedSecretSchema, type SecretsKey } from './secrets-crypto';
@@ -21,6 +31,14 @@ export interface TenantConfig {
   /** Sorted by `numero` (numerically where numeric). */
   menu: MenuItem[];
   payments: TPaymentsConfig;
+  /** Opening hours (#16); null: always open. */
+  horario: THorarioRecord | null;
+  /** Delivery zones and pickup (#16); null: no fee and no zone check. */
+  domicilios: TDomiciliosRecord | null;
+  /** Staff handoff settings (#16), defaults filled in. */
+  atencion: Required<TAtencionRecord>;
+  /** The kitchen's pauses (#16); expired ones are ignored by `canTakeOrder`. */
+  pausa: TPausaRecord | null;
 }
 
 const compareNumero = (a: MenuItem, b: MenuItem) => {
@@ -44,6 +62,24 @@ const parseMenu = (raw: unknown): MenuItem[] => {
     if (item.success) items.push({ itemId, ...item.data, categoria: item.data.categoria ?? undefined });
   }
   return items.sort(compareNumero);
+};
+// A hand-edited setting that no longer parses is ignored (with the safe default) rather than
+// stopping every conversation of the tenant: always open, no zones, 30-minute handoff.
+const parseHorario = (raw: unknown): THorarioRecord | null => {
+  const p = ZHorarioRecordSchema.safeParse(raw);
+  return raw != null && p.success ? p.data : null;
+};
+const parseDomicilios = (raw: unknown): TDomiciliosRecord | null => {
+  const p = ZDomiciliosRecordSchema.safeParse(raw);
+  return raw != null && p.success ? p.data : null;
+};
+const parseAtencion = (raw: unknown): Required<TAtencionRecord> => {
+  const p = ZAtencionRecordSchema.safeParse(raw ?? {});
+  return p.success ? p.data : { minutosInactividad: 30 };
+};
+const parsePausa = (raw: unknown): TPausaRecord | null => {
+  const p = ZPausaRecordSchema.safeParse(raw);
+  return raw != null && p.success ? p.data : null;
 };
 const parseRoute = (raw: unknown) => (typeof raw === 'string' ? raw : null);
 const ZWhatsappTokenSchema = z.object({ accessToken: z.string() });
@@ -75,10 +111,14 @@ export class TenantStore {
       this.live.get(paths.whatsapp(tenantId), parseWhatsapp),
       this.live.get(paths.menu(tenantId), parseMenu),
       this.live.get(paths.paymentsConfig(tenantId), parsePayments),
+      this.live.get(paths.horario(tenantId), parseHorario),
+      this.live.get(paths.domicilios(tenantId), parseDomicilios),
+      this.live.get(paths.atencion(tenantId), parseAtencion),
+      this.live.get(paths.pausa(tenantId), parsePausa),
     ] as const);
     const last = this.built.get(tenantId);
     if (last && last.parts.every((part, i) => part === parts[i])) return last.config;
-    const [r, w, menu, payments] = parts;
+    const [r, w, menu, payments, horario, domicilios, atencion, pausa] = parts;
     const config: TenantConfig | null =
       r.success && w.success
         ? {
@@ -87,6 +127,10 @@ export class TenantStore {
             whatsapp: { phoneNumberId: w.data.phoneNumberId, displayPhoneNumber: w.data.displayPhoneNumber ?? undefined },
             menu,
             payments,
+            horario,
+            domicilios,
+            atencion,
+            pausa,
           }
         : null;
     this.built.set(tenantId, { parts: [...parts], config });

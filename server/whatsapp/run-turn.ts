@@ -8,11 +8,13 @@ import { deliverMessages, queueMessages, type OutboxDeps, type QueuedMessage } f
 import { maskPhone } from '../observability/logger';
 import type { TenantConfig } from '../tenants/tenant-store';
 import { inboxDoneUpdate, type InboxRecord } from './inbox';
-import { orderConfirmed } from '../conversation/messages.es-CO';
-import { infoQuestionOf } from '../conversation/questions';
-import { ZSessionSchema, ZStoredTurnSchema } from '../conversation/schemas';
-import { step } from '../conversation/step';
-import type { Effect, PaymentMethodOption, PendingPaymentStatus, Reply, Session, TenantView } from '../conversation/types';
+import { orderConfirmed, saveDataQuestion } from '../conversation/messages.es-CO';
+import { ZCustomerProfileSchema, ZSessionSchema, ZStoredTurnSchema } from '../conversation/schemas';
+import { needsLastOrder, step } from '../conversation/step';
+import { isAvailable } from '../restaurant/sold-out';
+import type { CustomerProfile, Effect, LastOrder, OrderDraft, PaymentMethodOption, PendingPaymentStatus, Reply, Session, TenantView } from '../conversation/types';
+import { ZCartLineRecordSchema } from '../db/records';
+import { inputText, replyText, transcriptCounter, transcriptUpdate } from './transcript';
 
 /** Starts a payment for a `create_payment` effect; implemented by the payments module. */
 export interface PaymentStarter {
@@ -41,8 +43,24 @@ type StoredTurn = z.output<typeof ZStoredTurnSchema>;
 /** How many recent message keys a session remembers, to never apply a message twice. */
 const REMEMBERED_MESSAGES = 10;
 
-export function toTenantView(tenant: TenantConfig, methods: PaymentMethodOption[]): TenantView {
-  return { tenantId: tenant.tenantId, restaurantName: tenant.restaurant.name, menu: tenant.menu, paymentMethods: methods };
+/**
+ * What the conversation sees of the tenant at `now`: an item sold out "for the day" whose
+ * `agotadoHasta` has passed is available again, so `disponible` is the item's state at this
+ * turn (#16); the hours, pauses, zones and handoff time as stored.
+ */
+export function toTenantView(tenant: TenantConfig, methods: PaymentMethodOption[], now: number): TenantView {
+  const at = new Date(now);
+  const menu = tenant.menu.map((item) => (item.disponible || !isAvailable(item, at) ? item : { ...item, disponible: true }));
+  return {
+    tenantId: tenant.tenantId,
+    restaurantName: tenant.restaurant.name,
+    menu,
+    paymentMethods: methods,
+    ...(tenant.horario ? { horario: tenant.horario } : {}),
+    ...(tenant.pausa ? { pausa: tenant.pausa } : {}),
+    ...(tenant.domicilios ? { domicilios: tenant.domicilios } : {}),
+    minutosInactividad: tenant.atencion.minutosInactividad,
+  };
 }
 
 /** Reads a stored session back into the conversation's shape; anything unreadable starts over. */
@@ -78,11 +96,15 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
     return;
   }
   const now = deps.now();
-  const view = toTenantView(tenant, deps.payments.paymentMethods(tenant));
-  // "ya pedí y no ha llegado": only then is the customer's last order read (#14).
-  const lastOrder = infoQuestionOf(record.input)?.kind === 'order_status' ? await readLastOrder(deps, record.tenantId, record.waId, log) : undefined;
+  const view = toTenantView(tenant, deps.payments.paymentMethods(tenant), now);
+  // "ya pedí y no ha llegado" (#14) or "lo mismo de siempre" (#16): only then is the customer's last order read.
+  const [lastOrder, customer] = await Promise.all([
+    needsLastOrder(record.input) ? readLastOrder(deps, record.tenantId, record.waId, log) : undefined,
+    readCustomer(deps, record.tenantId, record.waId, log),
+  ]);
   const ctx = {
     ...(lastOrder ? { lastOrder } : {}),
+    ...(customer ? { customer } : {}),
     pendingPaymentStatus: undefined as PendingPaymentStatus | undefined,
     tenant: view,
     waId: record.waId,
@@ -92,7 +114,7 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
     newPaymentReference: paymentReferenceFor(tenant.tenantId, messageKey, record.recibido),
   };
 
-  let outcome: { replies: Reply[]; effects: Effect[]; paso?: string } = { replies: [], effects: [] };
+  let outcome: { replies: Reply[]; effects: Effect[]; paso?: string; transcriptFrom?: number } = { replies: [], effects: [] };
   await transact(
     deps.db,
     paths.session(record.tenantId, record.waId),
@@ -107,11 +129,14 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
         return undefined;
       }
       const result = step(stored.session, record.input, ctx);
-      outcome = { replies: result.replies, effects: result.effects, paso: result.session.paso };
+      // The customer's message and the replies take the next numbers of the transcript (#16).
+      const transcriptFrom = transcriptCounter(current);
+      outcome = { replies: result.replies, effects: result.effects, paso: result.session.paso, transcriptFrom };
       return {
         ...result.session,
         ultimoTurno: { messageKey, replies: result.replies, effects: result.effects },
         procesados: [...stored.recent, messageKey].slice(-REMEMBERED_MESSAGES),
+        transcripcion: transcriptFrom + 1 + result.replies.length,
       };
     },
     'session transaction',
@@ -125,14 +150,24 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
 
   const effectMessages: QueuedMessage[] = [];
   for (const effect of outcome.effects) {
-    effectMessages.push(...(await runEffect(deps, tenant, record, messageKey, effect, now)));
+    effectMessages.push(...(await runEffect(deps, tenant, record, messageKey, effect, now, customer)));
   }
+  const transcript =
+    outcome.transcriptFrom === undefined
+      ? {}
+      : transcriptUpdate(
+          tenant.tenantId,
+          record.waId,
+          outcome.transcriptFrom,
+          [{ de: 'cliente', texto: inputText(record.input) }, ...outcome.replies.map((reply) => ({ de: 'bot' as const, texto: replyText(reply) }))],
+          now,
+        );
 
   const { queued, update } = queueMessages(
     outcome.replies.map((reply, i) => ({ outboxId: `turno-${messageKey}-${i}`, tenantId: tenant.tenantId, to: record.waId, kind: 'respuesta' as const, reply })),
     now,
   );
-  await withTimeout(deps.db.ref().update({ ...update, ...inboxDoneUpdate(messageKey) }), 'turn replies');
+  await withTimeout(deps.db.ref().update({ ...update, ...transcript, ...inboxDoneUpdate(messageKey) }), 'turn replies');
   await deliverMessages(deps, [...queued, ...effectMessages]);
 }
 
@@ -142,10 +177,10 @@ async function readLastOrder(
   tenantId: string,
   waId: string,
   log: TurnDeps['logger'],
-): Promise<{ id: string; estado: string; total: number; timestamp: number } | undefined> {
+): Promise<LastOrder | undefined> {
   try {
     const snapshot = await withTimeout(deps.db.ref(paths.orders(tenantId)).orderByChild('cliente').equalTo(waId).limitToLast(5).once('value'), 'last order');
-    let latest: { id: string; estado: string; total: number; timestamp: number } | undefined;
+    let latest: LastOrder | undefined;
     snapshot.forEach((child) => {
       const parsed = ZLastOrderSchema.safeParse(child.val());
       if (parsed.success && (!latest || parsed.data.timestamp > latest.timestamp)) latest = parsed.data;
@@ -157,7 +192,34 @@ async function readLastOrder(
   }
 }
 
-const ZLastOrderSchema = z.object({ id: z.string(), estado: z.string(), total: z.number(), timestamp: z.number() });
+const ZLastOrderSchema = z.object({ id: z.string(), estado: z.string(), total: z.number(), timestamp: z.number(), items: z.array(ZCartLineRecordSchema).optional() });
+
+/** The customer's saved data (#16); undefined when none or unreadable (the bot then just asks). */
+async function readCustomer(deps: TurnDeps, tenantId: string, waId: string, log: TurnDeps['logger']): Promise<CustomerProfile | undefined> {
+  try {
+    const parsed = ZCustomerProfileSchema.safeParse(await readValue(deps.db, paths.customer(tenantId, waId)));
+    return parsed.success ? parsed.data : undefined;
+  } catch (error) {
+    log.warn({ err: error }, 'could not read the saved customer data; answering without it');
+    return undefined;
+  }
+}
+
+/** The saved data after an order, for a customer who agreed to keep them: the last address and phone (#16). */
+function customerUpdate(tenantId: string, waId: string, customer: CustomerProfile | undefined, draft: OrderDraft, now: number): Record<string, unknown> {
+  if (!customer?.guardarDatos) return {};
+  // A pickup order has no address to remember; the saved one stays.
+  if (draft.tipoEntrega === 'recoger') return { [`${paths.customer(tenantId, waId)}/telefonoContacto`]: draft.telefonoContacto, [`${paths.customer(tenantId, waId)}/actualizado`]: now };
+  return {
+    [paths.customer(tenantId, waId)]: {
+      guardarDatos: true,
+      direccion: draft.direccion,
+      ...(draft.ubicacion ? { ubicacion: draft.ubicacion } : {}),
+      telefonoContacto: draft.telefonoContacto,
+      actualizado: now,
+    } satisfies CustomerProfile,
+  };
+}
 
 /** The state of the payment a session is waiting for, so the conversation can tell paid from pending. */
 async function readPendingPaymentStatus(deps: TurnDeps, tenantId: string, session: unknown): Promise<PendingPaymentStatus | undefined> {
@@ -174,6 +236,7 @@ async function runEffect(
   messageKey: string,
   effect: Effect,
   now: number,
+  customer: CustomerProfile | undefined,
 ): Promise<QueuedMessage[]> {
   switch (effect.kind) {
     case 'create_order': {
@@ -186,14 +249,17 @@ async function runEffect(
         draft: effect.draft,
         pago: { estado: effect.pago },
         // Switching a pending link to cash: a late payment of that link must not become a second order.
-        alsoWrite: effect.reemplaza && isReference(effect.reemplaza)
-          ? () => ({ [`${paths.payment(tenant.tenantId, effect.reemplaza!)}/reemplazadaPor`]: `efectivo-${messageKey}` })
-          : undefined,
+        alsoWrite: () => ({
+          ...(effect.reemplaza && isReference(effect.reemplaza) ? { [`${paths.payment(tenant.tenantId, effect.reemplaza)}/reemplazadaPor`]: `efectivo-${messageKey}` } : {}),
+          ...customerUpdate(tenant.tenantId, record.waId, customer, effect.draft, now),
+        }),
         notify: (order) => [
           {
             kind: 'confirmacion_pedido',
             reply: orderConfirmed({ pedidoId: order.id, total: order.total, pago: effect.pago, estimatedTime: deps.estimatedDeliveryTime }),
           },
+          // A first order: may we remember the address and phone? (#16)
+          ...(effect.draft.ofrecerGuardarDatos ? [{ kind: 'confirmacion_pedido' as const, reply: saveDataQuestion() }] : []),
         ],
         now,
         owner: deps.owner,
@@ -201,7 +267,74 @@ async function runEffect(
       if (result.created) deps.logger.info({ tenantId: tenant.tenantId, pedidoId: result.order.id, total: result.order.total }, 'order created');
       return result.queued;
     }
-    case 'create_payment':
+    case 'create_payment': {
+      const saved = customerUpdate(tenant.tenantId, record.waId, customer, effect.draft, now);
+      if (Object.keys(saved).length) await withTimeout(deps.db.ref().update(saved), 'customer data');
       return deps.payments.startPayment({ tenant, waId: record.waId, nombreCliente: record.profileName, effect, now });
+    }
+    case 'save_customer':
+      await saveCustomer(deps, tenant.tenantId, record.waId, effect.guardar, now);
+      return [];
+    case 'forget_customer':
+      await withTimeout(deps.db.ref(paths.customer(tenant.tenantId, record.waId)).remove(), 'forget customer');
+      return [];
+    case 'request_staff':
+      await withTimeout(deps.db.ref().update(staffRequestUpdate(tenant.tenantId, record, now)), 'staff request');
+      deps.logger.info({ tenantId: tenant.tenantId, waId: maskPhone(record.waId) }, 'customer asked for a person');
+      return [];
   }
+}
+
+/**
+ * The customer said yes (or no) to remembering their data: yes copies the address and phone
+ * of their last order; no is remembered too, so they are not asked again (#16).
+ */
+async function saveCustomer(deps: TurnDeps, tenantId: string, waId: string, guardar: boolean, now: number): Promise<void> {
+  const path = paths.customer(tenantId, waId);
+  if (!guardar) {
+    await withTimeout(deps.db.ref(path).set({ guardarDatos: false, actualizado: now } satisfies CustomerProfile), 'customer data');
+    return;
+  }
+  const snapshot = await withTimeout(deps.db.ref(paths.orders(tenantId)).orderByChild('cliente').equalTo(waId).limitToLast(5).once('value'), 'last order');
+  let latest: { direccion: string; telefonoContacto: string; timestamp: number; tipoEntrega?: string; ubicacion?: { latitud: number; longitud: number } } | undefined;
+  snapshot.forEach((child) => {
+    const order = ZSavedFromOrderSchema.safeParse(child.val());
+    if (order.success && (!latest || order.data.timestamp > latest.timestamp)) latest = order.data;
+  });
+  const last = latest as typeof latest;
+  const profile: CustomerProfile = { guardarDatos: true, actualizado: now };
+  if (last) {
+    profile.telefonoContacto = last.telefonoContacto;
+    if (last.tipoEntrega !== 'recoger') {
+      profile.direccion = last.direccion;
+      if (last.ubicacion) profile.ubicacion = { latitud: last.ubicacion.latitud, longitud: last.ubicacion.longitud };
+    }
+  }
+  await withTimeout(deps.db.ref(path).set(profile), 'customer data');
+}
+
+const ZSavedFromOrderSchema = z.object({
+  direccion: z.string(),
+  telefonoContacto: z.string(),
+  timestamp: z.number(),
+  tipoEntrega: z.string().optional(),
+  ubicacion: z.object({ latitud: z.number(), longitud: z.number() }).optional(),
+});
+
+/**
+ * A customer asked for a person (#16): one entry per customer in `atencionClientes` (what the
+ * board and the owners' page list) and one alert in `alertas`, both keyed by the customer, so
+ * asking twice rewrites rather than piles up.
+ */
+function staffRequestUpdate(tenantId: string, record: InboxRecord, now: number): Record<string, unknown> {
+  return {
+    [paths.staffRequest(tenantId, record.waId)]: { waId: record.waId, ...(record.profileName ? { nombre: record.profileName } : {}), desde: now, estado: 'pendiente' },
+    [`${paths.alerts(tenantId)}/atencion-${record.waId}`]: {
+      tipo: 'atencion_personal',
+      cliente: record.waId,
+      ...(record.profileName ? { nombreCliente: record.profileName } : {}),
+      fecha: now,
+      detalle: 'Un cliente pidió hablar con una persona; el bot no le responde hasta que lo devuelvan.',
+    },
+  };
 }

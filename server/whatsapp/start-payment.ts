@@ -53,6 +53,10 @@ export function paymentStarter(deps: {
         ...(effect.draft.ubicacion ? { ubicacion: effect.draft.ubicacion } : {}),
         telefonoContacto: effect.draft.telefonoContacto,
         items: effect.draft.items,
+        // #16: `monto` includes the fee; the gateway's amount must equal it exactly.
+        ...(effect.draft.tipoEntrega ? { tipoEntrega: effect.draft.tipoEntrega, domicilio: effect.draft.domicilio ?? 0 } : {}),
+        ...(effect.draft.programadoPara !== undefined ? { programadoPara: effect.draft.programadoPara } : {}),
+        ...(effect.draft.ofrecerGuardarDatos ? { ofrecerGuardarDatos: true } : {}),
         fechaCreacion: now,
         gateway: effect.gateway,
         entorno,

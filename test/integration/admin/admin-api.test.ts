@@ -225,35 +225,69 @@ describe('owners and kitchen staff: /api/admin', () => {
       expect((await as('ownerB').get('/tenants/adm-b/orders?color=rojo')).status).toBe(400);
     });
 
-    it('moves an order forward only, with 409 otherwise, and tells the customer when it leaves and arrives', async () => {
+    it('moves an order forward only, with 409 otherwise, and tells the customer at each step', async () => {
       const order = await seedOrder('adm-a', 'flow-1');
       const path = '/tenants/adm-a/orders/flow-1';
       const skip = await as('staffA').patch(path, { estado: 'en_camino' });
       expect(skip.status).toBe(409);
-      expect(skip.body.error).toMatchObject({ code: 'CONFLICT', estadoActual: 'pendiente', permitidos: ['en_preparacion', 'cancelado'] });
+      expect(skip.body.error).toMatchObject({ code: 'CONFLICT', estadoActual: 'pendiente', permitidos: ['aceptado', 'rechazado', 'en_preparacion', 'cancelado'] });
+
+      const accept = await as('staffA').patch(path, { estado: 'aceptado' });
+      expect(accept.status).toBe(200);
+      const [accepted] = await h.graph.waitForMessages(order.cliente, 1);
+      expect(JSON.stringify(accepted!.body)).toContain(`Tu pedido #${order.id} fue aceptado`);
 
       const prep = await as('staffA').patch(path, { estado: 'en_preparacion' });
       expect(prep.status).toBe(200);
-      expect(prep.body).toMatchObject({ estadoAnterior: 'pendiente', pedido: { key: 'flow-1', estado: 'en_preparacion', id: order.id } });
-      expect(h.graph.sent.filter((s) => s.to === order.cliente)).toHaveLength(0);
+      expect(prep.body).toMatchObject({ estadoAnterior: 'aceptado', pedido: { key: 'flow-1', estado: 'en_preparacion', id: order.id } });
+      const preparing = await h.graph.waitForMessages(order.cliente, 2);
+      expect(JSON.stringify(preparing[1]!.body)).toContain(`Estamos preparando tu pedido #${order.id}`);
 
       expect((await as('staffA').patch(path, { estado: 'en_camino' })).status).toBe(200);
-      const [onTheWay] = await h.graph.waitForMessages(order.cliente, 1);
+      const onTheWay = (await h.graph.waitForMessages(order.cliente, 3))[2];
       expect(JSON.stringify(onTheWay!.body)).toContain(`🛵 Tu pedido #${order.id} va en camino`);
       expect(await h.read(`outbox/estado-en_camino-flow-1`)).toMatchObject({ tenantId: 'adm-a', to: order.cliente, kind: 'estado_pedido', estado: 'enviado' });
 
       const again = await as('staffA').patch(path, { estado: 'en_camino' });
       expect(again.status).toBe(409);
-      expect(h.graph.sent.filter((s) => s.to === order.cliente)).toHaveLength(1);
+      expect(h.graph.sent.filter((s) => s.to === order.cliente)).toHaveLength(3);
 
       expect((await as('ownerA').patch(path, { estado: 'entregado' })).status).toBe(200);
-      const sent = await h.graph.waitForMessages(order.cliente, 2);
-      expect(JSON.stringify(sent[1]!.body)).toContain(`✅ Tu pedido #${order.id} fue entregado. ¡Buen provecho!`);
+      const sent = await h.graph.waitForMessages(order.cliente, 4);
+      expect(JSON.stringify(sent[3]!.body)).toContain(`✅ Tu pedido #${order.id} fue entregado. ¡Buen provecho!`);
       expect((await as('staffA').patch(path, { estado: 'cancelado' })).status).toBe(409);
 
       const stored = await h.read<any>('tenants/adm-a/pedidos/flow-1');
       expect(stored).toMatchObject({ estado: 'entregado', total: 30000, direccion: 'Calle 80 #12-34' });
-      expect(Object.keys(stored.historialEstados)).toEqual(expect.arrayContaining(['en_preparacion', 'en_camino', 'entregado']));
+      expect(Object.keys(stored.historialEstados)).toEqual(expect.arrayContaining(['aceptado', 'en_preparacion', 'en_camino', 'entregado']));
+    });
+
+    it('rejects a paid order with its reason, flags it for refund and tells the customer (#16)', async () => {
+      const order = await seedOrder('adm-a', 'reject-1', { pago: { estado: 'completado', referencia: 'adm-a_1700000000000_rej1', gateway: 'wompi' } });
+      const path = '/tenants/adm-a/orders/reject-1';
+      const noReason = await as('staffA').patch(path, { estado: 'rechazado' });
+      expect(noReason.status).toBe(400);
+      const res = await as('staffA').patch(path, { estado: 'rechazado', motivo: 'Se nos acabó el pan' });
+      expect(res.status).toBe(200);
+      expect(await h.read('tenants/adm-a/pedidos/reject-1')).toMatchObject({ estado: 'rechazado', motivo: 'Se nos acabó el pan', reembolsoPendiente: true });
+      const [notice] = await h.graph.waitForMessages(order.cliente, 1);
+      const body = JSON.stringify(notice!.body);
+      expect(body).toContain('no pudo ser aceptado');
+      expect(body).toContain('Se nos acabó el pan');
+      expect(body).toContain('te devolveremos el dinero');
+      expect((await as('staffA').patch(path, { estado: 'aceptado' })).status).toBe(409);
+    });
+
+    it('announces a cancellation with its reason; a cash order is not flagged for refund (#16)', async () => {
+      const order = await seedOrder('adm-a', 'cancel-1', { estado: 'en_preparacion' });
+      const res = await as('ownerA').patch('/tenants/adm-a/orders/cancel-1', { estado: 'cancelado', motivo: 'Cerramos por una emergencia' });
+      expect(res.status).toBe(200);
+      const stored = await h.read<any>('tenants/adm-a/pedidos/cancel-1');
+      expect(stored).toMatchObject({ estado: 'cancelado', motivo: 'Cerramos por una emergencia' });
+      expect(stored.reembolsoPendiente).toBeUndefined();
+      const [notice] = await h.graph.waitForMessages(order.cliente, 1);
+      expect(JSON.stringify(notice!.body)).toContain(`Tu pedido #${order.id} fue cancelado`);
+      expect(await h.read('outbox/estado-cancelado-cancel-1')).toMatchObject({ kind: 'estado_pedido' });
     });
 
     it('applies concurrent presses once', async () => {
@@ -305,6 +339,57 @@ describe('owners and kitchen staff: /api/admin', () => {
         ]),
       );
       expect(JSON.stringify(res.body)).not.toContain('Invalid input');
+    });
+  });
+
+  describe('staff take over a chat (#16)', () => {
+    it('a customer asks for a person: staff are alerted, the bot stays silent, staff reply and hand the chat back', async () => {
+      const waId = newCustomer();
+      await h.say(pnA, waId, '1 hamburguesa');
+      const asked = await h.say(pnA, waId, 'quiero hablar con una persona');
+      expect(asked.join('\n')).toContain('una persona te responderá');
+      expect(await h.read(`tenants/adm-a/alertas/atencion-${waId}`)).toMatchObject({ tipo: 'atencion_personal', cliente: waId });
+      const list = await as('staffA').get('/tenants/adm-a/conversations');
+      expect(list.status).toBe(200);
+      expect(list.body.conversaciones).toEqual(expect.arrayContaining([expect.objectContaining({ waId, estado: 'pendiente' })]));
+
+      // Silence: the message is recorded, nothing is sent.
+      const before = h.graph.sent.filter((m) => m.to === waId).length;
+      await h.say(pnA, waId, '¿me ayudan con la dirección?', 0);
+      expect(h.graph.sent.filter((m) => m.to === waId)).toHaveLength(before);
+      const seen = await as('staffA').get(`/tenants/adm-a/conversations/${waId}`);
+      expect(seen.status).toBe(200);
+      expect(seen.body.atencion).toEqual(expect.objectContaining({ desde: expect.any(Number) }));
+      const texts = seen.body.mensajes.map((m: any) => `${m.de}: ${m.texto}`);
+      expect(texts[0]).toBe('cliente: 1 hamburguesa');
+      expect(texts).toContain('cliente: ¿me ayudan con la dirección?');
+      expect(texts.at(-1)).toBe('cliente: ¿me ayudan con la dirección?');
+
+      const replied = await as('staffA').post(`/tenants/adm-a/conversations/${waId}/messages`).send({ texto: 'Hola, soy Ana. Claro que sí.' });
+      expect(replied.status).toBe(200);
+      const staffMsg = (await h.graph.waitForMessages(waId, before + 1)).at(-1);
+      expect(JSON.stringify(staffMsg!.body)).toContain('Hola, soy Ana. Claro que sí.');
+      expect((await as('staffA').post(`/tenants/adm-a/conversations/${waId}/messages`).send({ texto: '' })).status).toBe(400);
+      expect((await as('ownerB').post(`/tenants/adm-a/conversations/${waId}/handback`)).status).toBe(403);
+
+      const back = await as('staffA').post(`/tenants/adm-a/conversations/${waId}/handback`);
+      expect(back.status).toBe(200);
+      expect(back.body).toEqual({ devuelto: true });
+      const told = (await h.graph.waitForMessages(waId, before + 2)).at(-1);
+      expect(JSON.stringify(told!.body)).toContain('El asistente automático está de vuelta');
+      expect(await h.read(`tenants/adm-a/atencionClientes/${waId}`)).toBeNull();
+      expect((await as('staffA').post(`/tenants/adm-a/conversations/${waId}/handback`)).body).toEqual({ devuelto: false });
+
+      // The bot answers again, with the cart kept.
+      const cart = await h.say(pnA, waId, 'carrito');
+      expect(cart.join('\n')).toContain('Hamburguesa');
+      const transcript = (await as('ownerA').get(`/tenants/adm-a/conversations/${waId}`)).body.mensajes.map((m: any) => m.de);
+      expect(transcript).toEqual(expect.arrayContaining(['cliente', 'bot', 'personal']));
+    });
+
+    it('refuses a customer id that is not a WhatsApp number', async () => {
+      expect((await as('staffA').get('/tenants/adm-a/conversations/constructor')).status).toBe(404);
+      expect((await as('staffA').post('/tenants/adm-a/conversations/__proto__/handback')).status).toBe(404);
     });
   });
 

@@ -262,6 +262,8 @@ describe('step: the seed example end to end', () => {
         total: 33000,
         direccion: 'Calle 80 #12-34',
         telefonoContacto: '3001234567',
+        // A first order (no saved data): the confirmation asks whether to remember them (#16).
+        ofrecerGuardarDatos: true,
       },
     });
     expect(chat.session).toEqual({ paso: 'inicio', carrito: [], actualizado: chat.now });

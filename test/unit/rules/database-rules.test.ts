@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as targaryen from 'targaryen';
-import { canMoveOrder, type OrderState } from '../../../server/admin/order-status';
+import { canClientMoveOrder, type OrderState } from '../../../server/admin/order-status';
 import { ORDER_STATES } from '../../../server/db/records';
 
 /**
@@ -37,7 +37,10 @@ const tenant = (tenantId: string) => ({
     p3: order('en_camino', '1003'),
     p4: order('entregado', '1004'),
     p5: order('cancelado', '1005'),
+    p6: order('aceptado', '1006'),
+    p7: order('rechazado', '1007'),
   },
+  atencionClientes: { '573001112233': { waId: '573001112233', desde: 1, estado: 'pendiente' } },
   pagos: { [`${tenantId}_1700000000000_abcd`]: { estado: 'pendiente', monto: 30000 } },
   sesiones: { '573001112233': { paso: 'inicio' } },
   alertas: { a1: { tipo: 'fraude_detectado', fecha: 1 } },
@@ -83,6 +86,8 @@ describe('database.rules.json: kitchen and owners reading orders', () => {
     ['ownerT1', 'tenants/t1/pedidos'],
     ['staffT1', 'tenants/t1/pedidos/p1'],
     ['ownerT2', 'tenants/t2/pedidos/p3/items'],
+    ['staffT1', 'tenants/t1/atencionClientes'],
+    ['ownerT1', 'tenants/t1/atencionClientes/573001112233'],
   ])('lets %s read %s', (user, path) => {
     expect(canRead(user, path)).toBe(true);
   });
@@ -113,6 +118,10 @@ describe('database.rules.json: order state written by the kitchen', () => {
     ['staffT1', 'p2', 'en_camino'],
     ['staffT1', 'p2', 'cancelado'],
     ['ownerT1', 'p3', 'entregado'],
+    ['staffT1', 'p1', 'aceptado'],
+    ['staffT1', 'p6', 'en_preparacion'],
+    ['ownerT1', 'p6', 'cancelado'],
+    ['staffT1', 'p2', 'entregado'],
   ])('lets %s move %s to %s', (user, key, estado) => {
     expect(canWrite(user, `tenants/t1/pedidos/${key}/estado`, estado)).toBe(true);
   });
@@ -138,6 +147,9 @@ describe('database.rules.json: order state written by the kitchen', () => {
     ['a whole order', 'staffT1', 'tenants/t1/pedidos/p1', { ...order('en_preparacion', '1001') }],
     ['a new order', 'ownerT1', 'tenants/t1/pedidos/nuevo', order('pendiente', '2000')],
     ['a field below estado', 'staffT1', 'tenants/t1/pedidos/p1/estado/x', 'en_preparacion'],
+    ['a rejection (only the API writes it, with the refund flag)', 'staffT1', 'tenants/t1/pedidos/p1/estado', 'rechazado'],
+    ['reopening a rejected order', 'ownerT1', 'tenants/t1/pedidos/p7/estado', 'pendiente'],
+    ['accepting an order being prepared', 'staffT1', 'tenants/t1/pedidos/p2/estado', 'aceptado'],
   ])('denies %s', (_what, user, path, value) => {
     expect(canWrite(user, path, value)).toBe(false);
   });
@@ -147,12 +159,12 @@ describe('database.rules.json: order state written by the kitchen', () => {
     expect(result.allowed).toBe(false);
   });
 
-  it('allows exactly the transitions the admin API allows', () => {
-    const keyOf: Record<OrderState, string> = { pendiente: 'p1', en_preparacion: 'p2', en_camino: 'p3', entregado: 'p4', cancelado: 'p5' };
+  it('allows exactly the transitions the admin API allows, except the server-only rejection', () => {
+    const keyOf: Record<OrderState, string> = { pendiente: 'p1', en_preparacion: 'p2', en_camino: 'p3', entregado: 'p4', cancelado: 'p5', aceptado: 'p6', rechazado: 'p7' };
     for (const from of ORDER_STATES) {
       for (const to of ORDER_STATES) {
         const allowed = canWrite('staffT1', `tenants/t1/pedidos/${keyOf[from]}/estado`, to);
-        expect({ from, to, allowed }).toEqual({ from, to, allowed: canMoveOrder(from, to) });
+        expect({ from, to, allowed }).toEqual({ from, to, allowed: canClientMoveOrder(from, to) });
       }
     }
   });
@@ -169,6 +181,8 @@ describe('database.rules.json: server-only data', () => {
     'tenants/t1/payments',
     'tenants/t1/menu',
     'tenants/t1/alertas',
+    'tenants/t1/clientes',
+    'tenants/t1/conversaciones',
     'tenants/t1/stats',
     'phoneNumbers',
     'inbox',
