@@ -58,7 +58,7 @@
     if (!tenantId) { $('status').textContent = 'Falta el restaurante: abre el ticket desde la cocina.'; return; }
     try {
       const data = await staffAuth.api('GET', '/api/admin/tenants/' + encodeURIComponent(tenantId) + '/orders/' + encodeURIComponent(TICKET.orderKey));
-      $('ticket').replaceChildren(...ticket(data.pedido));
+      $('ticket').replaceChildren(...ticket(data.pedido).filter(Boolean));
       document.title = 'Ticket #' + data.pedido.id;
       document.body.dataset.listo = '1';
     } catch (e) { $('status').textContent = e.message; $('status').className = 'error'; }

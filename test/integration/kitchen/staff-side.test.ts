@@ -155,6 +155,7 @@ describe('staff side in a browser (#16)', () => {
     for (const expected of ['Restaurante staff-a', 'Pedido #9001', '1 x Hamburguesa', 'Término: Medio', 'Adiciones: Queso', 'NOTA: sin cebolla', 'Domicilio', '$5.000', '$25.000', 'PAGADO', 'Calle 80 #12-34', '3001234567']) {
       expect(text).toContain(expected);
     }
+    expect(text).not.toMatch(/null|undefined/);
     const width = await page.locator('#ticket').evaluate((n) => n.getBoundingClientRect().width);
     expect(Math.round(width)).toBe(Math.round((72 * 96) / 25.4));
     await screenshotForDocs(page, 'screenshots/kitchen-ticket.png');
