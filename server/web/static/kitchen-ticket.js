@@ -22,7 +22,7 @@
     const when = new Date(o.timestamp).toLocaleString('es-CO', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
     const rows = (o.items || []).flatMap((i) => [
       el('tr', {}, el('td', {}, i.cantidad + ' x ' + i.nombre), el('td', { className: 'r' }, formatCOP(i.precio * i.cantidad))),
-      ...(i.opciones || []).map((op) => el('tr', {}, el('td', { className: 'opt' }, '+ ' + op.grupo + ': ' + op.valor), el('td', { className: 'r' }, op.precio ? formatCOP(op.precio) : ''))),
+      ...(i.opciones || []).map((op) => el('tr', {}, el('td', { className: 'opt', colspan: '2' }, '+ ' + op.grupo + ': ' + op.valor + (op.precio ? ' (+' + formatCOP(op.precio) + ' incluido)' : '')))),
       ...(i.nota ? [el('tr', {}, el('td', { className: 'nota', colspan: '2' }, 'NOTA: ' + i.nota))] : []),
     ]);
     return [
