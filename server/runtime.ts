@@ -37,6 +37,7 @@ import { GraphCapture } from './web/graph-capture';
 import { adminRouter } from './admin/admin-router';
 import { firebaseTokenVerifier } from './admin/auth';
 import { KitchenFeed } from './admin/kitchen-feed';
+import { adminOrdersPageRouter } from './web/admin-orders-page';
 import { adminPageRouter } from './web/admin-page';
 import { kitchenPageRouter } from './web/kitchen-page';
 import { signInConfigFrom, type SignInConfig } from './web/kitchen-signin';
@@ -149,7 +150,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       if (graphCapture) app.use('/demo', graphCapture.router());
       app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier }));
       const signIn = settings.signIn ?? signInConfigFrom(config);
-      app.use(kitchenPageRouter(signIn), adminPageRouter(signIn));
+      app.use(kitchenPageRouter(signIn), adminPageRouter(signIn), adminOrdersPageRouter(signIn));
       if (config.demoMode) app.use(simulatorRouter({ tenants, logger, appSecret: settings.appSecret, capture: graphCapture, selfBaseUrl: () => selfBaseUrl }));
     },
   });

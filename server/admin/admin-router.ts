@@ -6,7 +6,8 @@ import { validationErrorMap } from '../validation-messages';
 import type { z } from 'zod';
 import { AppError, ErrorCode } from '../errors';
 import type { OutboxDeps } from '../messaging/outbox';
-import { GATEWAY_IDS, isGatewayId } from '../payments/adapters';
+import { describeGateways, GATEWAY_IDS, isGatewayId } from '../payments/adapters';
+import { zoneOf } from '../restaurant/opening-hours';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { SecretsKey } from '../tenants/secrets-crypto';
 import type { TenantStore } from '../tenants/tenant-store';
@@ -14,13 +15,17 @@ import { assertTenantAccess, authenticate, identityOf, type AccessScope, type To
 import type { KitchenEvent, KitchenFeed } from './kitchen-feed';
 import { getMenu, replaceMenu, ZMenuUpdateSchema } from './menu-settings';
 import { assertCustomerId, getConversation, handBack, listStaffRequests, sendStaffMessage, ZStaffMessageSchema } from './conversations';
-import { changeOrderStatus, ZOrderStatusUpdateSchema } from './order-status';
+import { getPause, listAvailability, pause, resume, setAvailability, ZAvailabilityUpdateSchema, ZPauseUpdateSchema } from './kitchen-controls';
+import { historyCsv, historyQuerySchema, orderHistory } from './order-history';
+import { changeOrderStatus, getOrder, ZOrderStatusUpdateSchema } from './order-status';
 import { getPaymentsSettings, testGatewayCredentials, updatePaymentsSettings, ZPaymentsSettingsUpdateSchema } from './payments-settings';
 import { listAlerts, listOrders, listPayments, ZOrdersQuerySchema, ZPaymentsQuerySchema } from './queries';
 
 /** Owners read the reasons on the Spanish owners' page: problems in words, in Spanish (#17). */
 const ownerMessages = { error: validationErrorMap('es') };
 const parseInput = <T extends z.ZodType>(schema: T, value: unknown): z.output<T> => schema.parse(value, ownerMessages);
+
+const ORDER_KEY_PATTERN = /^[A-Za-z0-9_-]{1,120}$/;
 
 /** Settings and menus are small; anything larger is not one. */
 const ADMIN_BODY_LIMIT = '200kb';
@@ -115,10 +120,33 @@ export function adminRouter(deps: AdminDeps): Router {
   router.get('/tenants/:tenantId/orders/stream', authenticate(deps.verifier, { allowQueryToken: true }), tenantGuard('orders'), (req, res) => {
     streamOrders(deps, req, res, tenantOf(res));
   });
+  // Order history for owners (#16): JSON with totals per day, and the same rows as CSV.
+  const historyQuery = historyQuerySchema(GATEWAY_IDS);
+  const historyOf = async (req: Request, res: Response) => {
+    const query = parseInput(historyQuery, req.query);
+    const tenant = await deps.tenants.getTenant(tenantOf(res));
+    const zone = zoneOf(tenant?.horario);
+    return { zone, history: await orderHistory(deps.db, tenantOf(res), query, zone, deps.now()) };
+  };
+  router.get('/tenants/:tenantId/orders/history', auth, tenantGuard('settings'), async (req, res) => {
+    res.json((await historyOf(req, res)).history);
+  });
+  router.get('/tenants/:tenantId/orders.csv', auth, tenantGuard('settings'), async (req, res) => {
+    const { zone, history } = await historyOf(req, res);
+    const names = Object.fromEntries(describeGateways().map((g) => [g.id, g.name]));
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="pedidos-${tenantOf(res)}-${history.desde}-${history.hasta}.csv"`);
+    res.send(historyCsv(history, zone, names));
+  });
+  router.get('/tenants/:tenantId/orders/:orderKey', auth, tenantGuard('orders'), async (req, res) => {
+    const orderKey = String(req.params.orderKey);
+    if (!ORDER_KEY_PATTERN.test(orderKey)) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'no existe ese pedido' });
+    res.json({ pedido: await getOrder(deps.db, tenantOf(res), orderKey) });
+  });
   router.patch('/tenants/:tenantId/orders/:orderKey', auth, tenantGuard('orders'), async (req, res) => {
     const body = parseInput(ZOrderStatusUpdateSchema, req.body);
     const orderKey = String(req.params.orderKey);
-    if (!/^[A-Za-z0-9_-]{1,120}$/.test(orderKey)) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'no existe ese pedido' });
+    if (!ORDER_KEY_PATTERN.test(orderKey)) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: 'no existe ese pedido' });
     const { order, from } = await changeOrderStatus(
       { db: deps.db, logger: deps.logger, now: deps.now, outbox: deps.outbox },
       { tenantId: tenantOf(res), orderKey, estado: body.estado, ...(body.motivo ? { motivo: body.motivo } : {}), by: identityOf(res).uid },
@@ -128,6 +156,32 @@ export function adminRouter(deps: AdminDeps): Router {
 
   router.get('/tenants/:tenantId/alerts', auth, tenantGuard('settings'), async (_req, res) => {
     res.json(await listAlerts(deps.db, tenantOf(res)));
+  });
+
+  // The kitchen's one-tap controls (#16): sold-out items and pauses, for staff and owners.
+  const controlsDeps = { db: deps.db, tenants: deps.tenants, now: deps.now };
+  router.get('/tenants/:tenantId/disponibilidad', auth, tenantGuard('orders'), async (_req, res) => {
+    res.json(await listAvailability(controlsDeps, tenantOf(res)));
+  });
+  router.patch('/tenants/:tenantId/disponibilidad/:itemId', auth, tenantGuard('orders'), async (req, res) => {
+    const body = parseInput(ZAvailabilityUpdateSchema, req.body);
+    const item = await setAvailability(controlsDeps, tenantOf(res), String(req.params.itemId), body);
+    deps.logger.info({ tenantId: tenantOf(res), by: identityOf(res).uid, itemId: item.itemId, disponible: item.disponible }, 'menu item availability changed');
+    res.json({ item });
+  });
+  router.get('/tenants/:tenantId/pausa', auth, tenantGuard('orders'), async (_req, res) => {
+    res.json(await getPause(controlsDeps, tenantOf(res)));
+  });
+  router.put('/tenants/:tenantId/pausa', auth, tenantGuard('orders'), async (req, res) => {
+    const body = parseInput(ZPauseUpdateSchema, req.body);
+    const view = await pause(controlsDeps, tenantOf(res), body);
+    deps.logger.info({ tenantId: tenantOf(res), by: identityOf(res).uid, tipo: body.tipo, hasta: view.pausa[body.tipo] }, 'orders paused');
+    res.json(view);
+  });
+  router.delete('/tenants/:tenantId/pausa/:tipo', auth, tenantGuard('orders'), async (req, res) => {
+    const view = await resume(controlsDeps, tenantOf(res), String(req.params.tipo));
+    deps.logger.info({ tenantId: tenantOf(res), by: identityOf(res).uid, tipo: String(req.params.tipo).slice(0, 20) }, 'orders resumed');
+    res.json(view);
   });
 
   // Staff take over a chat (#16): kitchen staff and owners alike.

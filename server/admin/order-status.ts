@@ -170,6 +170,15 @@ export async function orderExists(db: Database, tenantId: string, orderKey: stri
   return snap.hasChild(orderKey);
 }
 
+/** One order for the ticket and the board (`GET …/orders/{key}`); 404 when missing or unreadable. */
+export async function getOrder(db: Database, tenantId: string, orderKey: string): Promise<TOrderRecord & { key: string }> {
+  if (!(await orderExists(db, tenantId, orderKey))) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: `no existe el pedido ${orderKey}` });
+  const raw = await readValue(db, paths.order(tenantId, orderKey));
+  const parsed = ZOrderRecordSchema.safeParse(raw);
+  if (!parsed.success) throw new AppError(ErrorCode.NOT_FOUND, { userMessage: `no existe el pedido ${orderKey}` });
+  return { ...(raw as Record<string, unknown>), ...parsed.data, key: orderKey };
+}
+
 async function notifyCustomer(deps: ChangeOrderStatusDeps, input: ChangeOrderStatusInput, order: TOrderRecord, now: number): Promise<void> {
   const build = CUSTOMER_NOTICES[input.estado];
   if (!build) return;

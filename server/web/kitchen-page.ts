@@ -15,11 +15,30 @@ export function kitchenPageRouter(signIn: SignInConfig): Router {
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(kitchenPage(signIn));
   });
+  // The ticket loads its order through the API with the board's sign-in, so the page itself holds no order data.
+  router.get('/kitchen/ticket/:orderKey', (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const orderKey = String(req.params.orderKey);
+    if (!ORDER_KEY_PATTERN.test(orderKey)) {
+      res.status(404).type('text').send('No existe ese pedido.');
+      return;
+    }
+    res.type('html').send(ticketPage(signIn, orderKey));
+  });
   return router;
 }
 
-const STATE_LABELS = { pendiente: 'Pendiente', en_preparacion: 'En preparación', en_camino: 'En camino', entregado: 'Entregado', cancelado: 'Cancelado' };
-const NEXT_STATE = { pendiente: 'en_preparacion', en_preparacion: 'en_camino', en_camino: 'entregado' };
+const STATE_LABELS = {
+  pendiente: 'Nuevo',
+  aceptado: 'Aceptado',
+  en_preparacion: 'En preparación',
+  en_camino: 'En camino',
+  entregado: 'Entregado',
+  cancelado: 'Cancelado',
+  rechazado: 'Rechazado',
+};
+
+const ORDER_KEY_PATTERN = /^[A-Za-z0-9_-]{1,120}$/;
 
 /** Rendered at each request: the sign-in config changes while the local Auth emulator starts. */
 export function kitchenPage(signIn: SignInConfig): string {
@@ -28,9 +47,16 @@ export function kitchenPage(signIn: SignInConfig): string {
     'sign-in': signIn,
     'kitchen-data': {
       stateLabels: STATE_LABELS,
-      nextState: NEXT_STATE,
       gatewayNames: Object.fromEntries(gateways.map((g) => [g.id, g.name])),
       testGateways: gateways.filter((g) => g.testOnly).map((g) => g.id),
     },
+  });
+}
+
+/** `/kitchen/ticket/{orderKey}`: an 80 mm ticket rendered in the browser from the order API (#16). */
+export function ticketPage(signIn: SignInConfig, orderKey: string): string {
+  return render('kitchen-ticket', {}, {
+    'sign-in': signIn,
+    'ticket-data': { orderKey, stateLabels: STATE_LABELS, gatewayNames: Object.fromEntries(describeGateways().map((g) => [g.id, g.name])) },
   });
 }

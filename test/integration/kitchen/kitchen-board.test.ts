@@ -90,6 +90,8 @@ describe('kitchen board and owner settings in a browser', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { __kitchenBeeps?: number }).__kitchenBeeps ?? 0)).toBeGreaterThanOrEqual(1);
 
     const before = h.graph.sent.filter((s) => s.to === waId).length;
+    await card.getByRole('button', { name: 'Aceptar' }).click();
+    await page.locator(`article.order[data-id="${order.id}"][data-estado="aceptado"]`).waitFor();
     await card.getByRole('button', { name: 'En preparación' }).click();
     await page.locator(`article.order[data-id="${order.id}"][data-estado="en_preparacion"]`).waitFor();
     // #16: every state the customer cares about is announced, "en preparación" too.
@@ -97,12 +99,12 @@ describe('kitchen board and owner settings in a browser', () => {
     expect(JSON.stringify(preparing.at(-1)!.body)).toContain(`Estamos preparando tu pedido #${order.id}`);
     await card.getByRole('button', { name: 'En camino' }).click();
     await page.locator(`article.order[data-id="${order.id}"][data-estado="en_camino"]`).waitFor();
-    const sent = await h.graph.waitForMessages(waId, before + 2);
+    const sent = await h.graph.waitForMessages(waId, before + 3);
     expect(JSON.stringify(sent.at(-1)!.body)).toContain(`🛵 Tu pedido #${order.id} va en camino`);
 
     await card.getByRole('button', { name: 'Entregado' }).click();
     await card.waitFor({ state: 'detached' });
-    expect(JSON.stringify((await h.graph.waitForMessages(waId, before + 3)).at(-1)!.body)).toContain('fue entregado');
+    expect(JSON.stringify((await h.graph.waitForMessages(waId, before + 4)).at(-1)!.body)).toContain('fue entregado');
     expect((await h.read<TOrderRecord>(`tenants/kit-a/pedidos/${(await ordersOf(waId))[0]![0]}`))!.estado).toBe('entregado');
     await page.close();
   }, 60_000);

@@ -1,8 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TenantConfig } from '../../../server/tenants/tenant-store';
+import { conversationsPage, ordersHistoryPage } from '../../../server/web/admin-orders-page';
 import { adminPage } from '../../../server/web/admin-page';
-import { kitchenPage } from '../../../server/web/kitchen-page';
+import { kitchenPage, ticketPage } from '../../../server/web/kitchen-page';
 import { statusPage, type PaymentStatusView } from '../../../server/web/pay-pages';
 import { simulatorPage } from '../../../server/web/simulator-page';
 import { render, scriptJson, VIEWS_DIR } from '../../../server/web/views';
@@ -42,6 +43,9 @@ const CASES: Record<string, () => string> = {
     render('demo-checkout/checkout', { restaurant: EVIL, rows: [], total: '$0', settled: true, estado: EVIL, statusLink: EVIL }),
   simulator: () => simulatorPage({ restaurantName: EVIL, defaultWaId: EVIL }),
   kitchen: () => kitchenPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--`, pending: true }),
+  'kitchen-ticket': () => ticketPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }, EVIL),
+  'admin-orders': () => ordersHistoryPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
+  'admin-conversations': () => conversationsPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
   admin: () => adminPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
 };
 

@@ -1,0 +1,47 @@
+import express, { type Router } from 'express';
+import { describeGateways } from '../payments/adapters';
+import type { SignInConfig } from './kitchen-signin';
+import { render } from './views';
+
+/**
+ * The owners' order pages (#16): `/admin/pedidos`, the history with filters, totals per day
+ * and CSV export (`views/admin-orders.eta`), and `/admin/conversaciones`, customers who asked
+ * for a person, with the transcript, a reply box and "Devolver al bot"
+ * (`views/admin-conversations.eta`). Both talk to `/api/admin` with the signed-in ID token.
+ */
+export function adminOrdersPageRouter(signIn: SignInConfig): Router {
+  const router = express.Router();
+  router.get('/admin/pedidos', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(ordersHistoryPage(signIn));
+  });
+  router.get('/admin/conversaciones', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.type('html').send(conversationsPage(signIn));
+  });
+  return router;
+}
+
+const STATE_LABELS = {
+  pendiente: 'Nuevo',
+  aceptado: 'Aceptado',
+  en_preparacion: 'En preparación',
+  en_camino: 'En camino',
+  entregado: 'Entregado',
+  cancelado: 'Cancelado',
+  rechazado: 'Rechazado',
+};
+
+export function ordersHistoryPage(signIn: SignInConfig): string {
+  const methods = [
+    { id: 'contraentrega', name: 'Contra entrega' },
+    { id: 'sin_pago', name: 'Sin pago en línea' },
+    { id: 'en_linea', name: 'En línea (todas)' },
+    ...describeGateways().map((g) => ({ id: g.id, name: g.name })),
+  ];
+  return render('admin-orders', {}, { 'sign-in': signIn, 'orders-data': { stateLabels: STATE_LABELS, methods } });
+}
+
+export function conversationsPage(signIn: SignInConfig): string {
+  return render('admin-conversations', {}, { 'sign-in': signIn });
+}
