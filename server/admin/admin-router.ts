@@ -13,6 +13,7 @@ import type { TenantStore } from '../tenants/tenant-store';
 import { assertTenantAccess, authenticate, identityOf, type AccessScope, type TokenVerifier } from './auth';
 import type { KitchenEvent, KitchenFeed } from './kitchen-feed';
 import { getMenu, replaceMenu, ZMenuUpdateSchema } from './menu-settings';
+import { getTemplates, replaceTemplates, ZTemplatesUpdateSchema } from './template-settings';
 import { changeOrderStatus, ZOrderStatusUpdateSchema } from './order-status';
 import { getPaymentsSettings, testGatewayCredentials, updatePaymentsSettings, ZPaymentsSettingsUpdateSchema } from './payments-settings';
 import { listAlerts, listOrders, listPayments, ZOrdersQuerySchema, ZPaymentsQuerySchema } from './queries';
@@ -106,6 +107,14 @@ export function adminRouter(deps: AdminDeps): Router {
   router.put('/tenants/:tenantId/menu', auth, tenantGuard('settings'), async (req, res) => {
     const body = parseInput(ZMenuUpdateSchema, req.body);
     res.json(await replaceMenu(deps, tenantOf(res), body));
+  });
+
+  // Utility templates for notices outside the 24-hour window (#15).
+  router.get('/tenants/:tenantId/whatsapp/plantillas', auth, tenantGuard('settings'), async (_req, res) => {
+    res.json(await getTemplates(deps.db, tenantOf(res)));
+  });
+  router.put('/tenants/:tenantId/whatsapp/plantillas', auth, tenantGuard('settings'), async (req, res) => {
+    res.json(await replaceTemplates(deps, tenantOf(res), parseInput(ZTemplatesUpdateSchema, req.body)));
   });
 
   router.get('/tenants/:tenantId/orders', auth, tenantGuard('orders'), async (req, res) => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { withTimeout } from '../db/firebase';
 import { keyFor, paths } from '../db/paths';
 import { ZInboundInputSchema } from '../conversation/schemas';
+import type { CustomerIdentity } from '../messaging/customers';
 import type { InboundMessage } from './inbound.schema';
 
 /**
@@ -17,7 +18,14 @@ export const ZInboxRecordSchema = z.object({
   tenantId: z.string(),
   phoneNumberId: z.string(),
   messageId: z.string(),
+  /** The customer id (#15): the wa_id, or the BSUID of a customer WhatsApp showed no number for. */
   waId: z.string(),
+  /** The customer's BSUID, when known. */
+  userId: z.string().optional(),
+  /** The customer's phone (wa_id), when known, also for a customer keyed by their BSUID. */
+  telefono: z.string().optional(),
+  /** Meta's timestamp of the message (Unix seconds): orders a customer's messages (#15). */
+  timestamp: z.number().optional(),
   profileName: z.string().optional(),
   input: ZInboundInputSchema,
   recibido: z.number(),
@@ -36,13 +44,17 @@ export async function recordInbound(
   message: InboundMessage,
   tenantId: string,
   now: number,
+  customer: CustomerIdentity,
 ): Promise<{ status: 'new' | 'duplicate'; messageKey: string; record: InboxRecord }> {
   const messageKey = messageKeyOf(message.messageId);
   const record: InboxRecord = {
     tenantId,
     phoneNumberId: message.phoneNumberId,
     messageId: message.messageId,
-    waId: message.waId,
+    waId: customer.customerId,
+    ...(customer.userId ? { userId: customer.userId } : {}),
+    ...(customer.waId ? { telefono: customer.waId } : {}),
+    ...(message.timestamp ? { timestamp: message.timestamp } : {}),
     ...(message.profileName ? { profileName: message.profileName } : {}),
     input: message.input,
     recibido: now,

@@ -85,7 +85,8 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
     ...(lastOrder ? { lastOrder } : {}),
     pendingPaymentStatus: undefined as PendingPaymentStatus | undefined,
     tenant: view,
-    waId: record.waId,
+    // The phone offered as "Usar este número": none for a customer WhatsApp shows only by BSUID (#15).
+    waId: record.telefono ?? record.waId,
     profileName: record.profileName,
     now,
     sessionTtlMs: deps.sessionTtlMs,

@@ -5,6 +5,7 @@ import { AppError, ErrorCode, WebhookSignatureError } from '../errors';
 import { runTurn, type TurnDeps } from './run-turn';
 import { maskPhone } from '../observability/logger';
 import { recordMessageStatus } from '../messaging/outbox';
+import { resolveCustomer } from '../messaging/customers';
 import { parseWebhook, ZWebhookEnvelopeSchema, type InboundMessage, type InboundStatus } from './inbound.schema';
 import { recordInbound, type InboxRecord } from './inbox';
 import { verifyMetaSignature } from './signature';
@@ -86,9 +87,12 @@ export class WhatsAppWebhook {
           this.deps.logger.warn({ phoneNumberId: message.phoneNumberId }, 'message for an unknown phone number id; ignored');
           return;
         }
-        const result = await recordInbound(this.deps.db, message, tenantId, now);
+        // The customer (wa_id or BSUID, #15) and the time that opens their 24-hour window.
+        const inboundAt = message.timestamp ? Math.min(message.timestamp * 1000, now) : now;
+        const customer = await resolveCustomer(this.deps.db, tenantId, { waId: message.waId, userId: message.userId }, inboundAt);
+        const result = await recordInbound(this.deps.db, message, tenantId, now, customer);
         if (result.status === 'new') accepted.push({ record: result.record, messageKey: result.messageKey });
-        else this.deps.logger.info({ tenantId, waId: maskPhone(message.waId) }, 'duplicate WhatsApp message ignored');
+        else this.deps.logger.info({ tenantId, waId: maskPhone(customer.customerId) }, 'duplicate WhatsApp message ignored');
       }),
     ]);
     res.status(200).json({ received: parsed.messages.length, accepted: accepted.length });
