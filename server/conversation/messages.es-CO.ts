@@ -574,9 +574,12 @@ export function keepOrderingNote(): string {
 const ADDRESS_EXAMPLES = '• Calle 80 #12-34, apto 501\n• Carrera 7 # 45-10, Chapinero';
 
 export function askAddress(total: number): Reply {
-  return text(
-    `📍 *¿A dónde enviamos tu pedido?* (Total: ${formatCOP(total)})\n\nEscribe la dirección completa, p. ej.:\n${ADDRESS_EXAMPLES}\n\nTambién puedes compartir tu ubicación 📎.`,
-  );
+  // A location request (#15): WhatsApp adds a "send location" button under this text; where it
+  // cannot be shown the same text goes as a plain message.
+  return {
+    type: 'location_request',
+    body: `📍 *¿A dónde enviamos tu pedido?* (Total: ${formatCOP(total)})\n\nEscribe la dirección completa, p. ej.:\n${ADDRESS_EXAMPLES}\n\nO toca *Enviar ubicación* para compartir tu ubicación 📎.`,
+  };
 }
 
 export function addressAndPhoneNote(direccion: string, telefono: string): string {

@@ -107,7 +107,15 @@ export class GraphClient {
 
   /** Sends one reply; resolves with the outbound wamid. */
   async send(target: SendTarget, reply: Reply): Promise<{ messageId: string }> {
-    return this.sendBody(target, toGraphMessage(reply));
+    try {
+      return await this.sendBody(target, toGraphMessage(reply));
+    } catch (error) {
+      // Text fallback: a number or client that refuses the location request still gets the question.
+      if (reply.type === 'location_request' && error instanceof GraphApiError && error.permanent && (error.metaCode === 100 || error.metaCode === 131009 || error.metaCode === 131051)) {
+        return this.sendBody(target, toGraphMessage({ type: 'text', body: reply.body }));
+      }
+      throw error;
+    }
   }
 
   /**
@@ -244,6 +252,10 @@ export function toGraphMessage(reply: Reply): Record<string, unknown> {
         },
       };
     }
+    case 'location_request':
+      // Meta's location request message (body ≤ 1024); a longer body goes as plain text.
+      if (reply.body.length > WHATSAPP_LIMITS.interactiveBody) return toGraphMessage({ type: 'text', body: reply.body });
+      return { type: 'interactive', interactive: { type: 'location_request_message', body: { text: reply.body }, action: { name: 'send_location' } } };
     case 'cta_url':
       return {
         type: 'interactive',

@@ -69,6 +69,8 @@ export async function recordInbound(
     db.ref(paths.inboxMessage(messageKey)).transaction((current: unknown) => (current === null ? record : undefined), undefined, false),
     'inbox record',
   );
+  // The customer's turn queue lists it before the 200, so its turn runs in order (#15).
+  if (result.committed) await withTimeout(db.ref().update(turnQueueUpdate(record, messageKey)), 'turn queue');
   if (!result.committed && (result.snapshot.val() as InboxRecord | null)?.estado === 'procesado') {
     await withTimeout(db.ref(`${INBOX_PENDING_PATH}/${messageKey}`).remove(), 'inbox marker cleanup');
   }
@@ -82,3 +84,18 @@ export function inboxDoneUpdate(messageKey: string): Record<string, unknown> {
     [`${INBOX_PENDING_PATH}/${messageKey}`]: null,
   };
 }
+
+/** An entry of a customer's turn queue (`colaTurnos/{t}/{customer}/{messageKey}`, see customer-turns.ts, #15). */
+export interface QueuedTurn {
+  /** Meta's timestamp (Unix seconds); messages without one use their arrival. */
+  ts: number;
+  /** When we received it (ms). */
+  r: number;
+}
+
+/** The queue entry written with an inbox record. */
+export function turnQueueUpdate(record: InboxRecord, messageKey: string): Record<string, unknown> {
+  const entry: QueuedTurn = { ts: record.timestamp ?? Math.floor(record.recibido / 1000), r: record.recibido };
+  return { [`${paths.customerQueue(record.tenantId, record.waId)}/${messageKey}`]: entry };
+}
+

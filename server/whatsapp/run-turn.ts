@@ -46,14 +46,15 @@ export function toTenantView(tenant: TenantConfig, methods: PaymentMethodOption[
 }
 
 /** Reads a stored session back into the conversation's shape; anything unreadable starts over. */
-function readStoredSession(raw: unknown): { session: Session | null; lastTurn?: StoredTurn; recent: string[] } {
+function readStoredSession(raw: unknown): { session: Session | null; lastTurn?: StoredTurn; recent: string[]; newestApplied?: number } {
   if (!raw || typeof raw !== 'object') return { session: null, recent: [] };
-  const value = raw as { ultimoTurno?: unknown; procesados?: unknown };
+  const value = raw as { ultimoTurno?: unknown; procesados?: unknown; ultimoMensajeTs?: unknown };
+  const newestApplied = typeof value.ultimoMensajeTs === 'number' ? value.ultimoMensajeTs : undefined;
   const recent = Array.isArray(value.procesados) ? value.procesados.filter((k): k is string => typeof k === 'string') : [];
   const turn = ZStoredTurnSchema.safeParse(value.ultimoTurno);
   const lastTurn = turn.success ? turn.data : undefined;
   const session = ZSessionSchema.safeParse(raw);
-  return { session: session.success ? session.data : null, lastTurn, recent };
+  return { session: session.success ? session.data : null, lastTurn, recent, ...(newestApplied !== undefined ? { newestApplied } : {}) };
 }
 
 function paymentReferenceFor(tenantId: string, messageKey: string, receivedAt: number): () => string {
@@ -93,7 +94,7 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
     newPaymentReference: paymentReferenceFor(tenant.tenantId, messageKey, record.recibido),
   };
 
-  let outcome: { replies: Reply[]; effects: Effect[]; paso?: string } = { replies: [], effects: [] };
+  let outcome: { replies: Reply[]; effects: Effect[]; paso?: string; stale?: boolean } = { replies: [], effects: [] };
   await transact(
     deps.db,
     paths.session(record.tenantId, record.waId),
@@ -107,12 +108,19 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
         outcome = { replies: [], effects: [] };
         return undefined;
       }
+      // Sent before a message already applied (Meta's timestamps): stepping it now would undo
+      // the newer step, so it is recorded without one (#15).
+      if (record.timestamp !== undefined && stored.newestApplied !== undefined && record.timestamp < stored.newestApplied) {
+        outcome = { replies: [], effects: [], stale: true };
+        return { ...(current as Record<string, unknown>), procesados: [...stored.recent, messageKey].slice(-REMEMBERED_MESSAGES) };
+      }
       const result = step(stored.session, record.input, ctx);
       outcome = { replies: result.replies, effects: result.effects, paso: result.session.paso };
       return {
         ...result.session,
         ultimoTurno: { messageKey, replies: result.replies, effects: result.effects },
         procesados: [...stored.recent, messageKey].slice(-REMEMBERED_MESSAGES),
+        ...(record.timestamp !== undefined || stored.newestApplied !== undefined ? { ultimoMensajeTs: Math.max(record.timestamp ?? 0, stored.newestApplied ?? 0) } : {}),
       };
     },
     'session transaction',
@@ -121,9 +129,12 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
       ctx.pendingPaymentStatus = await readPendingPaymentStatus(deps, record.tenantId, stored);
     },
   );
+  if (outcome.stale) log.info('message older than one already applied; recorded without a step');
   log.info({ paso: outcome.paso, replies: outcome.replies.length, effects: outcome.effects.map((e) => e.kind) }, 'turn');
   if (outcome.paso) deps.metrics?.conversationTurns.inc({ paso: outcome.paso });
 
+  // Creating a payment link calls a gateway: show "typing…" while it runs (reference §5.8, #15).
+  if (outcome.effects.some((e) => e.kind === 'create_payment')) showTyping(deps, tenant, record.messageId);
   const effectMessages: QueuedMessage[] = [];
   for (const effect of outcome.effects) {
     effectMessages.push(...(await runEffect(deps, tenant, record, messageKey, effect, now)));
@@ -135,6 +146,14 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
   );
   await withTimeout(deps.db.ref().update({ ...update, ...inboxDoneUpdate(messageKey) }), 'turn replies');
   await deliverMessages(deps, [...queued, ...effectMessages]);
+}
+
+/** Marks the customer's message read with the typing indicator; best effort, never delays the turn. */
+function showTyping(deps: TurnDeps, tenant: TenantConfig, messageId: string): void {
+  void deps.tenants
+    .whatsappToken(tenant.tenantId)
+    .then((token) => (token ? deps.graph.markRead({ phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token }, messageId, { typing: true }) : undefined))
+    .catch(() => undefined);
 }
 
 /** The customer's most recent order (by `cliente`), for "where is my order?"; undefined when none or unreadable. */
