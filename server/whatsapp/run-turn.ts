@@ -134,7 +134,7 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
   if (outcome.paso) deps.metrics?.conversationTurns.inc({ paso: outcome.paso });
 
   // Creating a payment link calls a gateway: show "typing…" while it runs (reference §5.8, #15).
-  if (outcome.effects.some((e) => e.kind === 'create_payment')) showTyping(deps, tenant, record.messageId);
+  const typing = outcome.effects.some((e) => e.kind === 'create_payment') ? showTyping(deps, tenant, record.messageId) : undefined;
   const effectMessages: QueuedMessage[] = [];
   for (const effect of outcome.effects) {
     effectMessages.push(...(await runEffect(deps, tenant, record, messageKey, effect, now)));
@@ -146,11 +146,12 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
   );
   await withTimeout(deps.db.ref().update({ ...update, ...inboxDoneUpdate(messageKey) }), 'turn replies');
   await deliverMessages(deps, [...queued, ...effectMessages]);
+  await typing;
 }
 
-/** Marks the customer's message read with the typing indicator; best effort, never delays the turn. */
-function showTyping(deps: TurnDeps, tenant: TenantConfig, messageId: string): void {
-  void deps.tenants
+/** Marks the customer's message read with the typing indicator; best effort, runs alongside the gateway call. */
+function showTyping(deps: TurnDeps, tenant: TenantConfig, messageId: string): Promise<void> {
+  return deps.tenants
     .whatsappToken(tenant.tenantId)
     .then((token) => (token ? deps.graph.markRead({ phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token }, messageId, { typing: true }) : undefined))
     .catch(() => undefined);

@@ -113,8 +113,8 @@ export interface GraphServer {
   sent: GraphSent[];
   /** Mark-as-read calls (with the typing indicator or not). */
   reads: Array<{ phoneNumberId: string; messageId: string; typing: boolean }>;
-  /** While down, every request is refused at the socket (an outage). */
-  setDown(down: boolean): void;
+  /** While down nothing listens on the port, so connections are refused (an outage). */
+  setDown(down: boolean): Promise<void>;
   /** Requests refused for shape or auth, with the reason. */
   rejected: Array<{ status: number; reason: string }>;
   /** Tokens accepted per phone number id. */
@@ -161,10 +161,6 @@ export async function startGraphServer(): Promise<GraphServer> {
   let down = false;
 
   const server: Server = createServer(async (req, res) => {
-    if (down) {
-      req.socket.destroy();
-      return;
-    }
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
@@ -224,8 +220,18 @@ export async function startGraphServer(): Promise<GraphServer> {
     sent,
     reads,
     rejected,
-    setDown(value) {
+    async setDown(value) {
+      if (value === down) return;
       down = value;
+      if (value) {
+        // Nothing listens: sends fail to connect, as when WhatsApp's API is unreachable.
+        await new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        });
+      } else {
+        await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+      }
     },
     allowToken(phoneNumberId, token) {
       tokens.set(phoneNumberId, new Set([...(tokens.get(phoneNumberId) ?? []), token]));
