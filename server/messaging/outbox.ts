@@ -328,11 +328,15 @@ async function deliverOne(deps: OutboxDeps, message: QueuedMessage, marks: Array
     if (!tenant || !token) throw new GraphApiError('tenant has no WhatsApp number or token', { permanent: true });
     const paused = Math.max(pausedUntil.get(pauseKey('cliente', entry.tenantId, entry.to)) ?? 0, pausedUntil.get(pauseKey('numero', entry.tenantId, tenant.whatsapp.phoneNumberId)) ?? 0);
     if (paused > now) return await postpone(deps, log, outboxId, entry, paused);
-    // Older entries (before #15) and unreadable records: the customer id is the address, the window open.
-    const customer: CustomerRecord = await readCustomer(deps.db, entry.tenantId, entry.to).catch(() => ({}));
+    // A turn's reply answers the message just received: its window is open and the customer id
+    // addresses it, so only notices read the customer (one read). Older entries (before #15)
+    // and unreadable records: the customer id is the address, the window open.
+    const windowMs = deps.serviceWindowMs ?? DEFAULT_SERVICE_WINDOW_MS;
+    const freshReply = entry.kind === 'respuesta' && !entry.comoPlantilla && now - entry.creado < windowMs / 2;
+    const customer: CustomerRecord = freshReply ? {} : await readCustomer(deps.db, entry.tenantId, entry.to).catch(() => ({}));
     const address = addressOf(entry.to, customer);
     const target = { phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token, to: 'to' in address ? address.to : address.recipient, callbackData: callbackDataFor(outboxId, attempt.id) };
-    if (!entry.comoPlantilla && windowOpen(customer, now, deps.serviceWindowMs ?? DEFAULT_SERVICE_WINDOW_MS)) {
+    if (!entry.comoPlantilla && windowOpen(customer, now, windowMs)) {
       ({ messageId } = await deps.graph.send(target, entry.reply));
     } else {
       // Outside the window only an approved template reaches the customer (reference §6.4).

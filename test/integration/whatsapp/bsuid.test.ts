@@ -77,16 +77,16 @@ describe('customers identified by a BSUID', () => {
     const waId = '573009990003';
     await say({ userId, text: 'hola' });
     await say({ userId, text: 'Quiero 2 hamburguesas' });
-    // The number appears (recent contact): the cart is still there, replies now use `to`.
-    const confirm = (await say({ userId, waId, text: 'confirmar' }, 1)).join('\n');
+    // The number appears (recent contact): the cart is still there; the customer keeps their
+    // id (the BSUID), which still addresses them.
+    const confirm = (await say({ userId, waId, text: 'confirmar' }, 1, userId)).join('\n');
     expect(confirm.toLowerCase()).toContain('dirección');
-    const last = h.graph.sent.filter((s) => s.to === waId).at(-1)!;
-    expect(last.addressedBy).toBe('to');
+    expect(h.graph.sent.filter((s) => s.to === waId)).toHaveLength(0);
     expect(await h.read<{ carrito: unknown[] }>('tenants/bsuid/sesiones/CO-1000000000000000003')).toMatchObject({ paso: 'direccion', carrito: [expect.objectContaining({ cantidad: 2 })] });
     expect(await h.read(`tenants/bsuid/sesiones/${waId}`)).toBeNull();
     expect(await h.read('clientes/bsuid/CO-1000000000000000003')).toMatchObject({ userId, waId });
     // Now the number is known: "Usar este número" is offered.
-    expect((await say({ userId, waId, text: 'Calle 9 #9-9' }, 1)).join('\n')).toContain('Usar este');
+    expect((await say({ userId, waId, text: 'Calle 9 #9-9' }, 1, userId)).join('\n')).toContain('Usar este');
   });
 
   it('messages with neither a wa_id nor a BSUID are not filed under one shared customer', async () => {
