@@ -127,6 +127,16 @@ export const ZConfigSchema = z
     /** How often the reconciler runs. */
     RECONCILE_INTERVAL_MS: intFromEnv(120_000, 1000),
     /**
+     * How often undelivered WhatsApp messages are looked at; with the outbox's retry backoff
+     * capped at 20 s, queued messages go out within 30 s of WhatsApp recovering (#15).
+     */
+    OUTBOX_SWEEP_INTERVAL_MS: intFromEnv(5_000, 100).pipe(z.number().max(10_000)),
+    /**
+     * WhatsApp's customer-service window after a customer's last message (reference §6.4);
+     * outside it a notice goes as the tenant's approved utility template (#15).
+     */
+    WHATSAPP_SERVICE_WINDOW_MS: intFromEnv(24 * 60 * 60 * 1000, 1000),
+    /**
      * How long settled WhatsApp records (processed inbox messages, sent or failed outbox
      * messages and their wamid index) are kept before the reconciler prunes them (#12).
      */

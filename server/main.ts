@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   }
 
   runtime.reconciler.start();
+  runtime.outboxSweep.start();
   const lines = [
     `Server listening on ${publicBaseUrl}`,
     `  database: ${embedded ? `embedded RTDB at ${embedded.emulatorHost}, data in ${join(config.DATA_DIR, 'database.json')}` : databaseUrl}`,

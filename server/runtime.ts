@@ -74,6 +74,8 @@ export interface Runtime {
   graphCapture?: GraphCapture;
   turnDeps: TurnDeps;
   reconciler: Reconciler;
+  /** Retries undelivered WhatsApp messages every few seconds, one instance at a time (#15). */
+  outboxSweep: Reconciler;
   confirmDeps: ConfirmPaymentDeps;
   gateways: GatewayManager;
   listen(port: number, host?: string): Promise<number>;
@@ -94,7 +96,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   const faults = new FaultInjector(config.TEST_FAULT_POINTS);
   const owner = `${process.pid}-${randomUUID().slice(0, 8)}`;
   const metrics = new Metrics({ defaultMetrics: settings.defaultMetrics ?? false });
-  const outboxDeps: OutboxDeps = { db, graph, tenants, logger, now, faults, metrics };
+  const outboxDeps: OutboxDeps = { db, graph, tenants, logger, now, faults, metrics, serviceWindowMs: config.WHATSAPP_SERVICE_WINDOW_MS };
   const confirmDeps: ConfirmPaymentDeps = { db, live, recent: new RecentlyDone(), tenants, logger, now, estimatedDeliveryTime: config.ESTIMATED_DELIVERY_TIME, owner, faults, metrics };
   const earlyResultsDeps = { db, logger, now, confirm: confirmDeps, outbox: outboxDeps };
   const gateways = new GatewayManager((tenantId, gateway) => tenants.gatewayCredentials(tenantId, gateway), {
@@ -188,6 +190,18 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     ],
   });
 
+  // Outside the two-minute run: after an outage, queued messages go out within 30 s (#15).
+  const outboxSweep = new Reconciler({
+    db,
+    metrics,
+    logger,
+    now,
+    owner: turnDeps.owner,
+    intervalMs: config.OUTBOX_SWEEP_INTERVAL_MS,
+    leaseName: 'outbox-sweep',
+    jobs: [{ name: 'outbox', run: () => retryDueMessages(outboxDeps) }],
+  });
+
   let server: Server | undefined;
   return {
     app,
@@ -197,6 +211,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     graphCapture,
     turnDeps,
     reconciler,
+    outboxSweep,
     confirmDeps,
     gateways,
     listen(port, host) {
@@ -218,6 +233,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
     },
     async close() {
       await reconciler.stop();
+      await outboxSweep.stop();
       kitchenFeed.close();
       if (server) await new Promise<void>((r) => server!.close(() => r()));
       server?.closeAllConnections?.();

@@ -18,6 +18,7 @@ import { assertCustomerId, getConversation, handBack, listStaffRequests, sendSta
 import { getPause, listAvailability, pause, resume, setAvailability, ZAvailabilityUpdateSchema, ZPauseUpdateSchema } from './kitchen-controls';
 import { historyCsv, historyQuerySchema, orderHistory } from './order-history';
 import { changeOrderStatus, getOrder, ZOrderStatusUpdateSchema } from './order-status';
+import { getTemplates, replaceTemplates, ZTemplatesUpdateSchema } from './template-settings';
 import { getPaymentsSettings, testGatewayCredentials, updatePaymentsSettings, ZPaymentsSettingsUpdateSchema } from './payments-settings';
 import { listAlerts, listOrders, listPayments, ZOrdersQuerySchema, ZPaymentsQuerySchema } from './queries';
 
@@ -112,6 +113,14 @@ export function adminRouter(deps: AdminDeps): Router {
   router.put('/tenants/:tenantId/menu', auth, tenantGuard('settings'), async (req, res) => {
     const body = parseInput(ZMenuUpdateSchema, req.body);
     res.json(await replaceMenu(deps, tenantOf(res), body));
+  });
+
+  // Utility templates for notices outside the 24-hour window (#15).
+  router.get('/tenants/:tenantId/whatsapp/plantillas', auth, tenantGuard('settings'), async (_req, res) => {
+    res.json(await getTemplates(deps.db, tenantOf(res)));
+  });
+  router.put('/tenants/:tenantId/whatsapp/plantillas', auth, tenantGuard('settings'), async (req, res) => {
+    res.json(await replaceTemplates(deps, tenantOf(res), parseInput(ZTemplatesUpdateSchema, req.body)));
   });
 
   router.get('/tenants/:tenantId/orders', auth, tenantGuard('orders'), async (req, res) => {

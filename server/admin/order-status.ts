@@ -5,7 +5,7 @@ import { orderAccepted, orderDelivered, orderOnTheWay, orderPreparing, orderRead
 import type { Reply } from '../conversation/types';
 import { readValue, withTimeout } from '../db/firebase';
 import { keyFor, paths } from '../db/paths';
-import { ORDER_STATES, ZOrderRecordSchema, type TOrderRecord } from '../db/records';
+import { ORDER_STATES, ZOrderRecordSchema, type TOrderRecord, type WhatsappTemplateKey } from '../db/records';
 import { AppError, ErrorCode } from '../errors';
 import { deliverMessages, queueMessages, type OutboxDeps } from '../messaging/outbox';
 
@@ -67,6 +67,13 @@ const CUSTOMER_NOTICES: Partial<Record<OrderState, (order: TOrderRecord) => Repl
   entregado: (order) => orderDelivered({ pedidoId: order.id }),
   rechazado: (order) => orderStopped({ pedidoId: order.id, estado: 'rechazado', ...(order.motivo ? { motivo: order.motivo } : {}), reembolso: paidOnline(order) }),
   cancelado: (order) => orderStopped({ pedidoId: order.id, estado: 'cancelado', ...(order.motivo ? { motivo: order.motivo } : {}), reembolso: paidOnline(order) }),
+};
+
+/** The utility template of each notice, for when the customer's window is closed (#15). */
+const NOTICE_TEMPLATES: Partial<Record<OrderState, WhatsappTemplateKey>> = {
+  en_camino: 'pedido_en_camino',
+  entregado: 'pedido_entregado',
+  cancelado: 'pedido_cancelado',
 };
 
 /** One outbox id per (order, estado): a repeated notice rewrites the same entry instead of adding one. */
@@ -183,7 +190,17 @@ async function notifyCustomer(deps: ChangeOrderStatusDeps, input: ChangeOrderSta
   const build = CUSTOMER_NOTICES[input.estado];
   if (!build) return;
   const { queued, update } = queueMessages(
-    [{ outboxId: statusNoticeId(input.orderKey, input.estado), tenantId: input.tenantId, to: order.cliente, kind: 'estado_pedido', reply: build(order) }],
+    [
+      {
+        outboxId: statusNoticeId(input.orderKey, input.estado),
+        tenantId: input.tenantId,
+        to: order.cliente,
+        kind: 'estado_pedido',
+        reply: build(order),
+        // Outside the 24-hour window the notice goes as the tenant's template (#15).
+        ...(NOTICE_TEMPLATES[input.estado] ? { plantilla: NOTICE_TEMPLATES[input.estado], datos: { pedido: String(order.id), total: order.total } } : {}),
+      },
+    ],
     now,
   );
   // The state change is already committed; if this write fails, a repeated request finds the

@@ -106,6 +106,8 @@ export interface FailedMessageView {
   intentos: number;
   fecha: number;
   ultimoError: unknown;
+  /** Meta's code and title when a status webhook reported the failure (#15). */
+  errorMeta: unknown;
 }
 
 const ALERTS_LIMIT = 100;
@@ -146,6 +148,7 @@ export async function listAlerts(db: Database, tenantId: string): Promise<{ aler
       intentos: entry.intentos,
       fecha: Number((failedSnap.val() as Record<string, number>)[outboxId] ?? entry.creado),
       ultimoError: entry.ultimoError ?? null,
+      errorMeta: entry.errorMeta ?? null,
     });
   }
   mensajesFallidos.sort((a, b) => b.fecha - a.fecha);

@@ -117,7 +117,8 @@ async function main(): Promise<void> {
         options = i.action.sections.flatMap((s: any) => s.rows.map((r: any) => ({ code: `r${++n}`, id: r.id, title: r.title, kind: 'list_reply' })));
       }
       if (i.type === 'cta_url') lines.push(`[${i.action.parameters.display_text}] ${i.action.parameters.url}`);
-      if (i.type !== 'cta_url') lines.push(options.map((o) => `  [${o.code}] ${o.title}`).join('\n'));
+      if (i.type === 'location_request_message') lines.push('[Enviar ubicación]');
+      else if (i.type !== 'cta_url') lines.push(options.map((o) => `  [${o.code}] ${o.title}`).join('\n'));
     }
     process.stdout.write(`\n\x1b[32mbot>\x1b[0m ${lines.join('\n     ')}\n`);
   };

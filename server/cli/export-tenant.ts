@@ -113,6 +113,7 @@ export async function exportTenant(db: Database, tenantId: string, key: SecretsK
       phoneNumberId: w.data?.phoneNumberId ?? '',
       ...(w.data?.displayPhoneNumber ? { displayPhoneNumber: w.data.displayPhoneNumber } : {}),
       accessToken: typeof accessToken === 'string' ? maskCredential(accessToken) : '',
+      ...(w.data?.plantillas ? { plantillas: w.data.plantillas } : {}),
     },
     menu: items.map((i) => ({ numero: i.numero, nombre: i.nombre, precio: i.precio, ...(i.categoria ? { categoria: i.categoria } : {}), disponible: i.disponible })),
     payments: paymentsOut,

@@ -609,7 +609,9 @@ const ADDRESS_EXAMPLES = '• Calle 80 #12-34, apto 501\n• Carrera 7 # 45-10, 
 
 /**
  * Asks where to deliver. With `recoger` (#16) pickup is offered first as a button; with a
- * saved address, "Usar la misma dirección" sends the order there in one tap.
+ * saved address, "Usar la misma dirección" sends the order there in one tap. Without either,
+ * a location request (#15): WhatsApp adds a "send location" button under the text, and where it
+ * cannot be shown the same text goes as a plain message.
  */
 export function askAddress(total: number, options: { recoger?: boolean; savedAddress?: string; note?: string } = {}): Reply {
   const buttons: Array<{ id: string; title: string }> = [];
@@ -617,11 +619,13 @@ export function askAddress(total: number, options: { recoger?: boolean; savedAdd
   if (options.recoger) buttons.push({ id: ChoiceId.PICKUP, title: 'Recoger en el local' });
   const saved = options.savedAddress ? `\n\nTu dirección anterior: *${sanitizeEcho(options.savedAddress, MAX_ADDRESS_CHARS)}*` : '';
   const pickup = options.recoger ? '\n\nO escribe *recoger* para pasar por tu pedido al local 🏪.' : '';
+  const share = buttons.length === 0 ? 'O toca *Enviar ubicación* para compartir tu ubicación 📎.' : 'También puedes compartir tu ubicación 📎.';
   const body = [
     ...(options.note ? [options.note] : []),
-    `📍 *¿A dónde enviamos tu pedido?* (Total: ${formatCOP(total)})\n\nEscribe la dirección completa, p. ej.:\n${ADDRESS_EXAMPLES}\n\nTambién puedes compartir tu ubicación 📎.${saved}${pickup}`,
+    `📍 *¿A dónde enviamos tu pedido?* (Total: ${formatCOP(total)})\n\nEscribe la dirección completa, p. ej.:\n${ADDRESS_EXAMPLES}\n\n${share}${saved}${pickup}`,
   ].join('\n\n');
-  if (buttons.length === 0 || body.length > WHATSAPP_LIMITS.interactiveBody) return text(body);
+  if (body.length > WHATSAPP_LIMITS.interactiveBody) return text(body);
+  if (buttons.length === 0) return { type: 'location_request', body };
   return { type: 'buttons', body, buttons };
 }
 

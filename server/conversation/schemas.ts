@@ -48,6 +48,8 @@ export const ZReplySchema = z.discriminatedUnion('type', [
   }),
   /** `displayText` ≤ 20 characters. */
   z.object({ type: z.literal('cta_url'), ...framing, displayText: z.string(), url: z.string() }),
+  /** Meta's location request: the body and a "send location" button, so a pin is one tap (#15). */
+  z.object({ type: z.literal('location_request'), body: z.string() }),
 ]);
 
 /** An option chosen on a line (#16), with the price it added per unit when chosen. */

@@ -13,6 +13,20 @@ export const REFERENCE_MAX_LENGTH = 60;
 export const TENANT_ID_MAX_LENGTH = 35;
 export const TENANT_ID_PATTERN = /^[A-Za-z0-9-]{1,35}$/;
 export const WA_ID_PATTERN = /^\d{6,20}$/;
+/**
+ * A business-scoped user id (BSUID, reference §7.5): ISO country code, a dot, up to 128
+ * letters and digits, e.g. `CO.13491208655302741918` (#15).
+ */
+export const BSUID_PATTERN = /^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/;
+/** A customer id: the wa_id when WhatsApp gave one, else the BSUID (#15). */
+export const CUSTOMER_ID_PATTERN = /^(?:\d{6,20}|[A-Z]{2}\.[A-Za-z0-9]{1,128})$/;
+export const isCustomerId = (s: string): boolean => CUSTOMER_ID_PATTERN.test(s);
+export const isBsuid = (s: string): boolean => BSUID_PATTERN.test(s);
+/**
+ * The RTDB key of a customer id: a wa_id as it is (existing sessions keep their keys), a BSUID
+ * with its dot (not allowed in keys) turned into `-`, which no wa_id contains.
+ */
+export const customerKey = (customerId: string): string => check('customerId', customerId, CUSTOMER_ID_PATTERN).replace('.', '-');
 export const PHONE_NUMBER_ID_PATTERN = /^\d{1,30}$/;
 /** `{tenantId}_{timestamp}_{random}`; tenant ids have no `_`, so the first `_` ends the tenant. */
 export const REFERENCE_PATTERN = /^(?=.{1,60}$)([A-Za-z0-9-]{1,35})_(\d{10,16})_([A-Za-z0-9-]{4,32})$/;
@@ -60,16 +74,23 @@ export const paths = {
   payment: (tenantId: string, reference: string) => `${t(tenantId)}/pagos/${check('reference', reference, REFERENCE_PATTERN)}`,
   orders: (tenantId: string) => `${t(tenantId)}/pedidos`,
   order: (tenantId: string, orderKey: string) => `${t(tenantId)}/pedidos/${check('orderKey', orderKey, KEY_PATTERN)}`,
-  session: (tenantId: string, waId: string) => `${t(tenantId)}/sesiones/${check('waId', waId, WA_ID_PATTERN)}`,
+  /** A customer's conversation; `customerId` is a wa_id or a BSUID (#15). */
+  session: (tenantId: string, customerId: string) => `${t(tenantId)}/sesiones/${customerKey(customerId)}`,
+  /** `clientes/{tenantId}/{customerKey}`: what is known of a customer's identity and their last message (#15). */
+  customerIdentity: (tenantId: string, customerId: string) => `clientes/${check('tenantId', tenantId, TENANT_ID_PATTERN)}/${customerKey(customerId)}`,
+  /** `identidades/{tenantId}/{customerKey(bsuid)}`: the customer id a BSUID belongs to (#15). */
+  bsuidOwner: (tenantId: string, bsuid: string) => `identidades/${check('tenantId', tenantId, TENANT_ID_PATTERN)}/${customerKey(check('bsuid', bsuid, BSUID_PATTERN))}`,
+  /** Per-customer turn queue and lease (#15). */
+  customerQueue: (tenantId: string, customerId: string) => `colaTurnos/${check('tenantId', tenantId, TENANT_ID_PATTERN)}/${customerKey(customerId)}`,
   sessions: (tenantId: string) => `${t(tenantId)}/sesiones`,
   stats: (tenantId: string) => `${t(tenantId)}/stats`,
   orderCounter: (tenantId: string) => `${t(tenantId)}/contadores/pedidos`,
   paymentEvents: (tenantId: string) => `${t(tenantId)}/analytics/payment_events`,
   alerts: (tenantId: string) => `${t(tenantId)}/alertas`,
   /** A customer's saved address and phone, with their consent (#16). */
-  customer: (tenantId: string, waId: string) => `${t(tenantId)}/clientes/${check('waId', waId, WA_ID_PATTERN)}`,
+  customer: (tenantId: string, customerId: string) => `${t(tenantId)}/clientes/${customerKey(customerId)}`,
   /** The last messages exchanged with a customer, a bounded ring for the staff to read (#16). */
-  transcript: (tenantId: string, waId: string) => `${t(tenantId)}/conversaciones/${check('waId', waId, WA_ID_PATTERN)}`,
+  transcript: (tenantId: string, customerId: string) => `${t(tenantId)}/conversaciones/${customerKey(customerId)}`,
   /** Chats waiting for or handled by a person (#16), one entry per customer. */
   staffRequests: (tenantId: string) => `${t(tenantId)}/atencionClientes`,
   staffRequest: (tenantId: string, waId: string) => `${t(tenantId)}/atencionClientes/${check('waId', waId, WA_ID_PATTERN)}`,

@@ -43,9 +43,27 @@ export const ZRestaurantSchema = z.object({
   timezone: z.string().default('America/Bogota'),
 });
 
+/**
+ * The notices a restaurant can send outside WhatsApp's 24-hour window, each as one of its
+ * approved utility templates (#15). The README lists the text each template is expected to have.
+ */
+export const WHATSAPP_TEMPLATE_KEYS = ['pago_confirmado', 'pago_rechazado', 'pago_expirado', 'pedido_en_camino', 'pedido_entregado', 'pedido_cancelado'] as const;
+export type WhatsappTemplateKey = (typeof WHATSAPP_TEMPLATE_KEYS)[number];
+
+/** One approved template: its name in WhatsApp Manager and its language code. */
+export const ZWhatsappTemplateSchema = z
+  .object({
+    nombre: z.string().regex(/^[a-z0-9_]{1,512}$/, 'the template name as approved in WhatsApp Manager (lower-case letters, digits and "_")'),
+    idioma: z.string().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'a language code such as es_CO or es').default('es_CO'),
+  })
+  .strict();
+export const ZWhatsappTemplatesSchema = z.object(Object.fromEntries(WHATSAPP_TEMPLATE_KEYS.map((k) => [k, ZWhatsappTemplateSchema.optional()])) as Record<WhatsappTemplateKey, z.ZodOptional<typeof ZWhatsappTemplateSchema>>).strict();
+export type TWhatsappTemplates = z.output<typeof ZWhatsappTemplatesSchema>;
+
 export const ZWhatsappConfigSchema = z.object({
   phoneNumberId: z.string(),
   displayPhoneNumber: z.string().optional(),
+  plantillas: ZWhatsappTemplatesSchema.optional(),
 });
 
 export const ZCartLineRecordSchema = z.object({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { jitteredBackoffMs, type BackoffPolicy } from '../backoff';
 import { WHATSAPP_LIMITS } from '../conversation/messages.es-CO';
 import type { Reply } from '../conversation/types';
+import { BSUID_PATTERN } from '../db/paths';
 
 /** Per-request timeout for Graph API calls. */
 export const GRAPH_TIMEOUT_MS = 10_000;
@@ -75,7 +76,11 @@ export interface GraphClientOptions {
 export interface SendTarget {
   phoneNumberId: string;
   accessToken: string;
-  /** Customer wa_id (digits); sent as "+<wa_id>" so Meta never prepends a country code. */
+  /**
+   * The customer: a wa_id (digits), sent as `to: "+<wa_id>"` so Meta never prepends a country
+   * code, or a BSUID, sent as `recipient` as Meta documents for users without a visible number
+   * (reference §7.5, #15).
+   */
   to: string;
   /**
    * Echoed back by Meta in this message's status webhooks (`biz_opaque_callback_data`), so a
@@ -102,11 +107,40 @@ export class GraphClient {
 
   /** Sends one reply; resolves with the outbound wamid. */
   async send(target: SendTarget, reply: Reply): Promise<{ messageId: string }> {
+    try {
+      return await this.sendBody(target, toGraphMessage(reply));
+    } catch (error) {
+      // Text fallback: a number or client that refuses the location request still gets the question.
+      if (reply.type === 'location_request' && error instanceof GraphApiError && error.permanent && (error.metaCode === 100 || error.metaCode === 131009 || error.metaCode === 131051)) {
+        return this.sendBody(target, toGraphMessage({ type: 'text', body: reply.body }));
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Sends an approved template (outside the 24-hour window, #15): its name, language and the
+   * body's parameters in order ({{1}}, {{2}}…), each as text.
+   */
+  async sendTemplate(target: SendTarget, template: { name: string; language: string; bodyParameters: string[] }): Promise<{ messageId: string }> {
+    return this.sendBody(target, {
+      type: 'template',
+      template: {
+        name: template.name,
+        language: { code: template.language },
+        ...(template.bodyParameters.length
+          ? { components: [{ type: 'body', parameters: template.bodyParameters.map((text) => ({ type: 'text', text })) }] }
+          : {}),
+      },
+    });
+  }
+
+  private async sendBody(target: SendTarget, message: Record<string, unknown>): Promise<{ messageId: string }> {
     const body = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
-      to: `+${target.to}`,
-      ...toGraphMessage(reply),
+      ...(BSUID_PATTERN.test(target.to) ? { recipient: target.to } : { to: `+${target.to}` }),
+      ...message,
       ...(target.callbackData ? { biz_opaque_callback_data: target.callbackData.slice(0, MAX_CALLBACK_DATA) } : {}),
     };
     const data = await this.post(target, body);
@@ -115,9 +149,17 @@ export class GraphClient {
     return { messageId: parsed.data.messages[0]!.id };
   }
 
-  /** Marks an inbound message as read (blue ticks). */
-  async markRead(target: Omit<SendTarget, 'to'>, messageId: string): Promise<void> {
-    await this.post(target, { messaging_product: 'whatsapp', status: 'read', message_id: messageId });
+  /**
+   * Marks an inbound message as read (blue ticks), with the typing indicator when the answer
+   * will take a moment (reference §5.8: it shows until we reply or 25 s pass).
+   */
+  async markRead(target: Omit<SendTarget, 'to'>, messageId: string, options: { typing?: boolean } = {}): Promise<void> {
+    await this.post(target, {
+      messaging_product: 'whatsapp',
+      status: 'read',
+      message_id: messageId,
+      ...(options.typing ? { typing_indicator: { type: 'text' } } : {}),
+    });
   }
 
   private async post(target: Omit<SendTarget, 'to'>, body: unknown): Promise<unknown> {
@@ -136,7 +178,9 @@ export class GraphClient {
         if (!code || !NOT_SENT_ERRORS.has(code)) throw new GraphApiError(`no answer from the Graph API: ${(error as Error).message}`, { permanent: false, outcomeUnknown: true });
         lastError = new GraphApiError(`network error: ${(error as Error).message}`, { permanent: false });
       }
-      if (lastError.permanent || attempt === GRAPH_MAX_ATTEMPTS) break;
+      // Rate limits are waited out by the outbox (4^n s per customer for 131056, per number for
+      // 130429), not retried here within milliseconds (#15).
+      if (lastError.permanent || lastError.metaCode === 131056 || lastError.metaCode === 130429 || attempt === GRAPH_MAX_ATTEMPTS) break;
       await this.sleep(jitteredBackoffMs(attempt, SEND_BACKOFF, this.random));
     }
     throw lastError!;
@@ -208,6 +252,10 @@ export function toGraphMessage(reply: Reply): Record<string, unknown> {
         },
       };
     }
+    case 'location_request':
+      // Meta's location request message (body ≤ 1024); a longer body goes as plain text.
+      if (reply.body.length > WHATSAPP_LIMITS.interactiveBody) return toGraphMessage({ type: 'text', body: reply.body });
+      return { type: 'interactive', interactive: { type: 'location_request_message', body: { text: reply.body }, action: { name: 'send_location' } } };
     case 'cta_url':
       return {
         type: 'interactive',

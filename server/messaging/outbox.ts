@@ -13,6 +13,9 @@ import type { FaultInjector } from '../faults';
 import type { Metrics } from '../observability/metrics';
 import type { TenantStore } from '../tenants/tenant-store';
 import { GraphApiError, isRetryableMetaCode, type GraphClient } from './graph-client';
+import { addressOf, readCustomer, windowOpen, type CustomerRecord } from './customers';
+import { WHATSAPP_TEMPLATE_KEYS, type WhatsappTemplateKey } from '../db/records';
+import { formatCOP } from '../money';
 
 /**
  * Messages that must reach a customer go through `outbox/{id}` (with a small index in
@@ -50,6 +53,9 @@ export const OUTBOX_KINDS = [
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
+/** Meta's code for a free-form message outside the 24-hour window (reference §6.2). */
+export const WINDOW_CLOSED_CODE = 131047;
+
 /** Meta's delivery states of an outgoing message, in the order they can only move forward. */
 export const META_STATUSES = ['sent', 'delivered', 'read'] as const;
 export type MetaStatus = (typeof META_STATUSES)[number] | 'failed';
@@ -85,6 +91,16 @@ export const ZOutboxEntrySchema = z.object({
   estadoMetaFecha: z.number().optional(),
   /** Meta's error on a `failed` status (code and title), for the owner and for template fallbacks. */
   errorMeta: z.object({ codigo: z.number().nullable().default(null), titulo: z.string().nullable().default(null) }).optional(),
+  /**
+   * The tenant's utility template that carries this notice outside the 24-hour window, and the
+   * order number and total it takes as body parameters {{1}} and {{2}} (#15).
+   */
+  plantilla: z.enum(WHATSAPP_TEMPLATE_KEYS).optional(),
+  datos: z.object({ pedido: z.string(), total: z.number() }).optional(),
+  /** Send the next attempt as the template (Meta said the window is closed: 131047). */
+  comoPlantilla: z.boolean().optional(),
+  /** How it went out: a service message inside the window, or a utility template (#15). */
+  categoria: z.enum(['servicio', 'plantilla']).optional(),
 });
 export type OutboxEntry = z.output<typeof ZOutboxEntrySchema>;
 
@@ -98,9 +114,25 @@ export const OUTBOX_FAILED_PATH = 'outboxFailed';
 export const OUTBOX_WAMID_PATH = 'outboxWamid';
 /** Give up on a message this long after it was created. */
 export const OUTBOX_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-const RETRY_BASE_MS = 30_000;
-/** Between sweeps' attempts of one message. */
-const RETRY_BACKOFF: BackoffPolicy = { baseMs: RETRY_BASE_MS, capMs: 30 * 60 * 1000 };
+const RETRY_BASE_MS = 5_000;
+/**
+ * Between sweeps' attempts of one message. Capped at 20 s so that, with the outbox sweep every
+ * few seconds (OUTBOX_SWEEP_INTERVAL_MS), queued messages go out within 30 s of WhatsApp
+ * coming back after an outage (#15).
+ */
+const RETRY_BACKOFF: BackoffPolicy = { baseMs: RETRY_BASE_MS, capMs: 20_000 };
+/** 131056 (pair rate limit): Meta suggests waiting 4^n seconds before the n-th retry to that user (reference §6.2). */
+export const pairRateBackoffMs = (attempt: number): number => 4 ** Math.max(0, attempt - 1) * 1000;
+/** 130429 (throughput of the phone number): back off the whole number, doubling up to 30 s. */
+export const throughputBackoffMs = (attempt: number): number => Math.min(30_000, 1000 * 2 ** Math.max(0, attempt - 1));
+/** WhatsApp's customer-service window (reference §6.4). */
+export const DEFAULT_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** The template that carries each notice kind outside the window, unless the caller names one. */
+const TEMPLATE_FOR_KIND: Partial<Record<OutboxKind, WhatsappTemplateKey>> = {
+  pago_confirmado: 'pago_confirmado',
+  pago_rechazado: 'pago_rechazado',
+  pago_expirado: 'pago_expirado',
+};
 /**
  * How long an attempt owns its entry. Longer than the slowest delivery of one message
  * (GRAPH_MAX_ATTEMPTS × GRAPH_TIMEOUT_MS plus backoff ≈ 31 s).
@@ -133,16 +165,28 @@ export function parseCallbackData(data: string | undefined): { outboxId: string;
  * claimed by an attempt of the caller, which delivers them right after the update.
  */
 export function queueMessages(
-  items: Array<{ outboxId: string; tenantId: string; to: string; kind: OutboxKind; reply: Reply }>,
+  items: Array<{
+    outboxId: string;
+    tenantId: string;
+    to: string;
+    kind: OutboxKind;
+    reply: Reply;
+    /** Template for this notice outside the window (default by kind) and its order number and total. */
+    plantilla?: WhatsappTemplateKey;
+    datos?: { pedido: string; total: number };
+  }>,
   now: number,
 ): { queued: QueuedMessage[]; update: Record<string, unknown> } {
   const update: Record<string, unknown> = {};
   const queued = items.map((item) => {
+    const plantilla = item.plantilla ?? TEMPLATE_FOR_KIND[item.kind];
     const entry: OutboxEntry = {
       tenantId: item.tenantId,
       to: item.to,
       kind: item.kind,
       reply: item.reply,
+      ...(plantilla ? { plantilla } : {}),
+      ...(item.datos ? { datos: item.datos } : {}),
       estado: 'enviando',
       creado: now,
       intentos: 0,
@@ -194,7 +238,14 @@ export function applyStatus(
     next.estadoMetaFecha = status.now;
     next.errorMeta = { codigo: status.error?.code ?? null, titulo: status.error?.title ?? null };
     next.wamid = current.wamid ?? status.wamid;
-    if (isRetryableMetaCode(status.error?.code) && status.now - current.creado <= OUTBOX_MAX_AGE_MS) {
+    if (status.error?.code === WINDOW_CLOSED_CODE && current.plantilla && current.categoria !== 'plantilla' && status.now - current.creado <= OUTBOX_MAX_AGE_MS) {
+      // Outside the 24-hour window: what a template can carry goes again as the template (#15).
+      next.estado = 'pendiente';
+      next.comoPlantilla = true;
+      next.siguienteIntento = status.now;
+      delete next.intento;
+      delete next.wamid;
+    } else if (isRetryableMetaCode(status.error?.code) && status.now - current.creado <= OUTBOX_MAX_AGE_MS) {
       next.estado = 'pendiente';
       next.siguienteIntento = status.now + RETRY_BASE_MS;
       delete next.intento;
@@ -225,7 +276,18 @@ export interface OutboxDeps {
   now: () => number;
   /** Jitter for retry times; Math.random unless a test injects one. */
   random?: () => number;
+  /** WhatsApp's customer-service window; 24 h unless configured (WHATSAPP_SERVICE_WINDOW_MS). */
+  serviceWindowMs?: number;
 }
+
+/**
+ * Sends held back by Meta's rate limits, in this process: 131056 per customer (4^n s),
+ * 130429 per phone number id (reference §6.2-6.3). Each entry's own next attempt is stored, so
+ * other instances respect the backoff of the messages they pick up; this map also holds back
+ * the customer's (or number's) other messages here.
+ */
+const pausedUntil = new Map<string, number>();
+const pauseKey = (scope: 'cliente' | 'numero', tenantId: string, id: string) => `${scope}:${tenantId}:${id}`;
 
 /**
  * Sends queued messages in order, one at a time (WhatsApp does not keep the order of
@@ -259,14 +321,37 @@ async function deliverOne(deps: OutboxDeps, message: QueuedMessage, marks: Array
   }
   const attempt = entry.intento!;
   let messageId: string;
+  let categoria: 'servicio' | 'plantilla' = 'servicio';
   try {
     const tenant = await deps.tenants.getTenant(entry.tenantId);
     const token = await deps.tenants.whatsappToken(entry.tenantId);
     if (!tenant || !token) throw new GraphApiError('tenant has no WhatsApp number or token', { permanent: true });
-    ({ messageId } = await deps.graph.send(
-      { phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token, to: entry.to, callbackData: callbackDataFor(outboxId, attempt.id) },
-      entry.reply,
-    ));
+    const paused = Math.max(pausedUntil.get(pauseKey('cliente', entry.tenantId, entry.to)) ?? 0, pausedUntil.get(pauseKey('numero', entry.tenantId, tenant.whatsapp.phoneNumberId)) ?? 0);
+    if (paused > now) return await postpone(deps, log, outboxId, entry, paused);
+    // A turn's reply answers the message just received: its window is open and the customer id
+    // addresses it, so only notices read the customer (one read). Older entries (before #15)
+    // and unreadable records: the customer id is the address, the window open.
+    const windowMs = deps.serviceWindowMs ?? DEFAULT_SERVICE_WINDOW_MS;
+    const freshReply = entry.kind === 'respuesta' && !entry.comoPlantilla && now - entry.creado < windowMs / 2;
+    const customer: CustomerRecord = freshReply ? {} : await readCustomer(deps.db, entry.tenantId, entry.to).catch(() => ({}));
+    const address = addressOf(entry.to, customer);
+    const target = { phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token, to: 'to' in address ? address.to : address.recipient, callbackData: callbackDataFor(outboxId, attempt.id) };
+    if (!entry.comoPlantilla && windowOpen(customer, now, windowMs)) {
+      ({ messageId } = await deps.graph.send(target, entry.reply));
+    } else {
+      // Outside the window only an approved template reaches the customer (reference §6.4).
+      const template = entry.plantilla ? tenant.whatsapp.plantillas?.[entry.plantilla] : undefined;
+      if (!template || !entry.datos) {
+        const reason = !entry.plantilla
+          ? 'fuera de la ventana de 24 horas de WhatsApp: este mensaje no tiene plantilla'
+          : !template
+            ? `fuera de la ventana de 24 horas de WhatsApp: falta la plantilla ${entry.plantilla} del restaurante`
+            : `fuera de la ventana de 24 horas de WhatsApp: faltan el número y el total del pedido para la plantilla ${entry.plantilla}`;
+        return await recordFailure(deps, log, outboxId, entry, new GraphApiError(reason, { permanent: true }), now);
+      }
+      categoria = 'plantilla';
+      ({ messageId } = await deps.graph.sendTemplate(target, { name: template.nombre, language: template.idioma, bodyParameters: [entry.datos.pedido, formatCOP(entry.datos.total)] }));
+    }
   } catch (error) {
     if (error instanceof GraphApiError && error.outcomeUnknown) {
       // Meta may have it: resending now could deliver it twice. Its status webhook settles it,
@@ -275,9 +360,17 @@ async function deliverOne(deps: OutboxDeps, message: QueuedMessage, marks: Array
       log.warn({ err: error, attemptId: attempt.id }, 'WhatsApp send outcome unknown; waiting for its status webhook');
       return 'unknown';
     }
+    if (error instanceof GraphApiError && (error.metaCode === 131056 || error.metaCode === 130429)) {
+      const tenant = await deps.tenants.getTenant(entry.tenantId).catch(() => null);
+      const wait = error.metaCode === 131056 ? pairRateBackoffMs(entry.intentos + 1) : throughputBackoffMs(entry.intentos + 1);
+      const key = error.metaCode === 131056 ? pauseKey('cliente', entry.tenantId, entry.to) : pauseKey('numero', entry.tenantId, tenant?.whatsapp.phoneNumberId ?? '');
+      pausedUntil.set(key, Math.max(pausedUntil.get(key) ?? 0, now + wait));
+      return recordFailure(deps, log, outboxId, entry, error, now, now + wait);
+    }
     return recordFailure(deps, log, outboxId, entry, error, now);
   }
-  deps.metrics?.messagesSent.inc({ kind: entry.kind });
+  deps.metrics?.messagesSent.inc({ kind: entry.kind, category: categoria === 'plantilla' ? 'utility_template' : 'service' });
+  if (entry.datos) deps.metrics?.orderMessages.inc({ category: categoria === 'plantilla' ? 'utility_template' : 'service' });
   try {
     await deps.faults?.at('after-send');
   } catch (error) {
@@ -288,7 +381,7 @@ async function deliverOne(deps: OutboxDeps, message: QueuedMessage, marks: Array
   // Shares its round trip with other messages' marks under load. A crash before it lands
   // leaves the attempt unsettled: its status webhook (or the wait) settles it, no resend.
   marks.push(
-    coalescedUpdate(deps.db, sentUpdate(outboxId, entry, messageId, deps.now()), 'outbox sent').catch((error: unknown) =>
+    coalescedUpdate(deps.db, sentUpdate(outboxId, entry, messageId, deps.now(), categoria), 'outbox sent').catch((error: unknown) =>
       log.warn({ err: error }, 'message sent but not recorded as sent; its status webhook settles it'),
     ),
   );
@@ -298,10 +391,11 @@ async function deliverOne(deps: OutboxDeps, message: QueuedMessage, marks: Array
 /** Time a send may take (Graph retries included) before its claim runs out. */
 const GRAPH_SEND_BUDGET_MS = 35_000;
 
-function sentUpdate(outboxId: string, entry: OutboxEntry, wamid: string, now: number): Record<string, unknown> {
+function sentUpdate(outboxId: string, entry: OutboxEntry, wamid: string, now: number, categoria: 'servicio' | 'plantilla'): Record<string, unknown> {
   const base = paths.outboxMessage(outboxId);
   return {
     [`${base}/estado`]: 'enviado',
+    [`${base}/categoria`]: categoria,
     [`${base}/wamid`]: wamid,
     [`${base}/enviado`]: now,
     [`${base}/intentos`]: entry.intentos + 1,
@@ -310,14 +404,25 @@ function sentUpdate(outboxId: string, entry: OutboxEntry, wamid: string, now: nu
   };
 }
 
-async function recordFailure(deps: OutboxDeps, log: Logger, outboxId: string, entry: OutboxEntry, error: unknown, now: number): Promise<'failed' | 'retry'> {
+/** Leaves an entry for later without a send (a rate-limit pause of its customer or number). */
+async function postpone(deps: OutboxDeps, log: Logger, outboxId: string, entry: OutboxEntry, until: number): Promise<'retry'> {
+  const base = paths.outboxMessage(outboxId);
+  await withTimeout(
+    deps.db.ref().update({ [`${base}/estado`]: 'pendiente', [`${base}/intento`]: null, [`${base}/siguienteIntento`]: until, [`${OUTBOX_PENDING_PATH}/${outboxId}`]: until }),
+    'outbox postpone',
+  ).catch((error: unknown) => log.warn({ err: error }, 'could not postpone an outbox message; the sweep picks it up after its claim'));
+  return 'retry';
+}
+
+async function recordFailure(deps: OutboxDeps, log: Logger, outboxId: string, entry: OutboxEntry, error: unknown, now: number, retryAt?: number): Promise<'failed' | 'retry'> {
   const graphError = error instanceof GraphApiError ? error : undefined;
   const intentos = entry.intentos + 1;
   const tooOld = now - entry.creado > OUTBOX_MAX_AGE_MS;
   const failed = graphError?.permanent === true || tooOld;
   const ultimoError = { codigo: graphError?.metaCode ?? null, mensaje: String((error as Error).message).slice(0, 300) };
   deps.metrics?.graphErrors.inc({ code: String(graphError?.metaCode ?? 'none'), permanent: String(failed) });
-  const next = now + Math.round(jitteredBackoffMs(intentos, RETRY_BACKOFF, deps.random));
+  if (failed) deps.metrics?.messageFailures.inc({ code: String(graphError?.metaCode ?? 'none'), source: 'send' });
+  const next = retryAt ?? now + Math.round(jitteredBackoffMs(intentos, RETRY_BACKOFF, deps.random));
   const base = paths.outboxMessage(outboxId);
   try {
     // Meta answered with an error (or no connection was made): this attempt sent nothing.
@@ -417,7 +522,7 @@ export async function retryDueMessages(deps: OutboxDeps, limit = 100): Promise<{
  * the database cannot make it durable (the webhook answers 5xx and Meta retries).
  */
 export async function recordMessageStatus(
-  deps: Pick<OutboxDeps, 'db' | 'logger' | 'now'>,
+  deps: Pick<OutboxDeps, 'db' | 'logger' | 'now' | 'metrics'>,
   input: { tenantId: string; wamid: string; status: string; callbackData?: string; errors: Array<{ code?: number; title?: string }> },
 ): Promise<'applied' | 'unknown' | 'ignored'> {
   if (!['sent', 'delivered', 'read', 'failed'].includes(input.status)) return 'ignored';
@@ -444,6 +549,7 @@ export async function recordMessageStatus(
   if (!result.committed) return 'unknown';
   const entry = result.snapshot.val() as OutboxEntry;
   const failed = entry.estado === 'fallido';
+  if (status === 'failed') deps.metrics?.messageFailures.inc({ code: String(input.errors[0]?.code ?? 'none'), source: 'status' });
   await withTimeout(
     deps.db.ref().update({
       [`${OUTBOX_PENDING_PATH}/${outboxId}`]: entry.estado === 'pendiente' ? entry.siguienteIntento : null,

@@ -86,8 +86,24 @@ export class Metrics {
 
   readonly messagesSent = new Counter({
     name: 'whatsapp_messages_sent_total',
-    help: 'Messages accepted by the Graph API, by kind',
-    labelNames: ['kind'] as const,
+    help: 'Messages accepted by the Graph API, by kind and pricing category (service inside the 24-hour window, utility_template outside it)',
+    labelNames: ['kind', 'category'] as const,
+    registers: [this.registry],
+  });
+
+  /** Messages about an order (confirmations, payment and status notices), by category (#15). */
+  readonly orderMessages = new Counter({
+    name: 'whatsapp_order_messages_total',
+    help: 'Messages sent about orders, by pricing category; divided by orders created it gives messages per order (what a conversation costs)',
+    labelNames: ['category'] as const,
+    registers: [this.registry],
+  });
+
+  /** Messages that will not reach the customer, by Meta error code and where Meta said so (#15). */
+  readonly messageFailures = new Counter({
+    name: 'whatsapp_message_failures_total',
+    help: 'Outgoing messages that failed for good, by Meta error code ("none" without one) and source (send response or status webhook)',
+    labelNames: ['code', 'source'] as const,
     registers: [this.registry],
   });
 

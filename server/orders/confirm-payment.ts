@@ -418,6 +418,8 @@ async function reject(deps: ConfirmPaymentDeps, tenantId: string, record: TPayme
       to: record.cliente,
       kind: 'pago_rechazado' as const,
       reply,
+      // Outside the 24-hour window the first message goes as the tenant's template (#15).
+      ...(i === 0 ? { datos: { pedido: record.referencia, total: record.monto } } : {}),
     })),
     now,
   );

@@ -187,6 +187,8 @@ async function writeOrder(db: Database, input: CreateOrderInput): Promise<Create
       to: input.cliente,
       kind: m.kind,
       reply: m.reply,
+      // Body parameters of the utility template that carries it outside the 24-hour window (#15).
+      datos: { pedido: String(order.id), total: order.total },
     })),
     input.now,
   );

@@ -24,6 +24,8 @@ export interface ReconcilerOptions {
   owner: string;
   intervalMs: number;
   jobs: ReconcilerJob[];
+  /** Lease shared by the instances running these jobs; `reconciler` unless given (the outbox sweep has its own, #15). */
+  leaseName?: string;
 }
 
 export interface ReconcilerRun {
@@ -74,7 +76,7 @@ export class Reconciler {
     const { db, logger, now, owner } = this.options;
     const started = now();
     const leaseMs = Math.max(this.options.intervalMs * 2, 60_000);
-    if (!(await acquireLease(db, { name: LEASE_NAME, owner, ttlMs: leaseMs, now: started }))) {
+    if (!(await acquireLease(db, { name: this.options.leaseName ?? LEASE_NAME, owner, ttlMs: leaseMs, now: started }))) {
       return { ran: false, startedAt: started, ms: 0, results: {} };
     }
     const acquiredAt = now();
@@ -90,7 +92,7 @@ export class Reconciler {
       }
     } finally {
       // The lease expires on its own; a failed release only delays the next run.
-      await releaseLease(db, { name: LEASE_NAME, owner }).catch((error: unknown) => logger.warn({ err: error }, 'reconciler lease release failed'));
+      await releaseLease(db, { name: this.options.leaseName ?? LEASE_NAME, owner }).catch((error: unknown) => logger.warn({ err: error }, 'reconciler lease release failed'));
     }
     const ms = now() - acquiredAt;
     logger.info({ ms, results }, 'reconciler run');

@@ -32,6 +32,7 @@ export async function importTenant(db: Database, file: TTenantFile, key: Secrets
   update[paths.whatsapp(tenantId)] = {
     phoneNumberId: file.whatsapp.phoneNumberId,
     displayPhoneNumber: file.whatsapp.displayPhoneNumber ?? null,
+    plantillas: file.whatsapp.plantillas ?? null,
   };
   update[paths.menu(tenantId)] = Object.fromEntries(
     file.menu.map((item) => [

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TENANT_ID_MAX_LENGTH, TENANT_ID_PATTERN, PHONE_NUMBER_ID_PATTERN } from '../db/paths';
+import { ZWhatsappTemplatesSchema } from '../db/records';
 import { GATEWAY_IDS, perGateway, type GatewayCredentialsById, type GatewayId } from '../payments/adapters';
 import { placeholderReason } from '../placeholders';
 import { ZAliasSchema, ZAtencionSchema, ZDomiciliosSchema, ZHorarioSchema, ZOptionGroupsSchema } from './restaurant-settings';
@@ -44,6 +45,8 @@ export const ZTenantFileSchema = z
         phoneNumberId: z.string().regex(PHONE_NUMBER_ID_PATTERN, 'the numeric phone number ID from the Meta dashboard'),
         displayPhoneNumber: z.string().regex(/^\d{8,15}$/, 'digits with country code, e.g. 573001112233').optional(),
         accessToken: z.string().min(1, 'the WhatsApp access token is required'),
+        /** Approved utility templates for notices outside the 24-hour window (#15). */
+        plantillas: ZWhatsappTemplatesSchema.optional(),
       })
       .strict(),
     menu: z.array(ZMenuEntrySchema).min(1, 'the menu needs at least one item').max(300),

@@ -7,6 +7,7 @@ import {
   ZPaymentsConfigSchema,
   ZRestaurantSchema,
   ZWhatsappConfigSchema,
+  type TWhatsappTemplates,
   type TPaymentsConfig,
 } from '../db/records';
 import {
@@ -27,7 +28,7 @@ import { ZEncryptedSecretSchema, type SecretsKey } from './secrets-crypto';
 export interface TenantConfig {
   tenantId: string;
   restaurant: { name: string; timezone: string };
-  whatsapp: { phoneNumberId: string; displayPhoneNumber?: string };
+  whatsapp: { phoneNumberId: string; displayPhoneNumber?: string; plantillas?: TWhatsappTemplates };
   /** Sorted by `numero` (numerically where numeric). */
   menu: MenuItem[];
   payments: TPaymentsConfig;
@@ -124,7 +125,7 @@ export class TenantStore {
         ? {
             tenantId,
             restaurant: r.data,
-            whatsapp: { phoneNumberId: w.data.phoneNumberId, displayPhoneNumber: w.data.displayPhoneNumber ?? undefined },
+            whatsapp: { phoneNumberId: w.data.phoneNumberId, displayPhoneNumber: w.data.displayPhoneNumber ?? undefined, ...(w.data.plantillas ? { plantillas: w.data.plantillas } : {}) },
             menu,
             payments,
             horario,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { InboundInput } from '../conversation/types';
-import { PHONE_NUMBER_ID_PATTERN } from '../db/paths';
+import { BSUID_PATTERN, PHONE_NUMBER_ID_PATTERN, WA_ID_PATTERN } from '../db/paths';
 
 /**
  * The Cloud API webhook envelope (reference/whatsapp-cloud-api.md §2). Third-party payloads
@@ -8,7 +8,10 @@ import { PHONE_NUMBER_ID_PATTERN } from '../db/paths';
  */
 const ZMessageSchema = z.looseObject({
   id: z.string().min(1).max(512),
+  /** The customer's phone (wa_id); omitted for a user with a username and no recent contact (#15). */
   from: z.string().optional(),
+  /** The customer's business-scoped user id (BSUID), present since 2026 (#15). */
+  from_user_id: z.string().optional(),
   timestamp: z.string().optional(),
   type: z.string(),
   text: z.looseObject({ body: z.string() }).optional(),
@@ -28,12 +31,15 @@ const ZMessageSchema = z.looseObject({
       address: z.string().optional(),
     })
     .optional(),
+  /** A shared contact card (the answer to "what is your number?" may come as one). */
+  contacts: z.array(z.looseObject({ phones: z.array(z.looseObject({ phone: z.string().optional(), wa_id: z.string().optional() })).optional() })).optional(),
 });
 
 const ZStatusSchema = z.looseObject({
   id: z.string(),
   status: z.string(),
   recipient_id: z.string().optional(),
+  recipient_user_id: z.string().optional(),
   biz_opaque_callback_data: z.string().optional(),
   errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().optional() })).optional(),
 });
@@ -41,7 +47,9 @@ const ZStatusSchema = z.looseObject({
 const ZValueSchema = z.looseObject({
   messaging_product: z.string().optional(),
   metadata: z.looseObject({ phone_number_id: z.string(), display_phone_number: z.string().optional() }),
-  contacts: z.array(z.looseObject({ wa_id: z.string().optional(), profile: z.looseObject({ name: z.string().optional() }).optional() })).optional(),
+  contacts: z
+    .array(z.looseObject({ wa_id: z.string().optional(), user_id: z.string().optional(), profile: z.looseObject({ name: z.string().optional() }).optional() }))
+    .optional(),
   messages: z.array(ZMessageSchema).optional(),
   statuses: z.array(ZStatusSchema).optional(),
   errors: z.array(z.looseObject({ code: z.number().optional(), title: z.string().optional() })).optional(),
@@ -57,11 +65,15 @@ export const ZWebhookEnvelopeSchema = z.looseObject({
   ),
 });
 
-/** One customer message, flattened out of the batch. */
+/**
+ * One customer message, flattened out of the batch. A customer is named by a phone (`waId`),
+ * a BSUID (`userId`), or both; at least one is always present (#15).
+ */
 export interface InboundMessage {
   phoneNumberId: string;
   messageId: string;
-  waId: string;
+  waId?: string;
+  userId?: string;
   profileName?: string;
   /** Unix seconds as Meta sent it. */
   timestamp?: number;
@@ -108,16 +120,24 @@ export function parseWebhook(envelope: z.infer<typeof ZWebhookEnvelopeSchema>): 
       }
       const contacts = v.contacts ?? [];
       for (const message of v.messages ?? []) {
-        const waId = message.from ?? contacts[0]?.wa_id;
-        if (!waId || !/^\d{6,20}$/.test(waId)) {
-          out.skipped.push({ reason: 'message without a usable sender number' });
+        // The contact of this sender, never another one of the batch: a contact stands in for a
+        // missing field only when it is the batch's only contact.
+        const contact =
+          contacts.find((c) => (message.from !== undefined && c.wa_id === message.from) || (message.from_user_id !== undefined && c.user_id === message.from_user_id)) ??
+          (contacts.length === 1 ? contacts[0] : undefined);
+        const waId = usable(message.from ?? contact?.wa_id, WA_ID_PATTERN);
+        const userId = usable(message.from_user_id ?? contact?.user_id, BSUID_PATTERN);
+        if (!waId && !userId) {
+          // Nobody to answer and no identity to file it under: an empty `from` must never
+          // become a customer shared by everyone without one.
+          out.skipped.push({ reason: 'message without a usable sender (no wa_id, no BSUID)' });
           continue;
         }
-        const contact = contacts.find((c) => c.wa_id === waId) ?? contacts[0];
         out.messages.push({
           phoneNumberId,
           messageId: message.id,
-          waId,
+          ...(waId ? { waId } : {}),
+          ...(userId ? { userId } : {}),
           profileName: contact?.profile?.name?.slice(0, 80),
           timestamp: message.timestamp ? Number(message.timestamp) || undefined : undefined,
           input: toInput(message),
@@ -130,6 +150,8 @@ export function parseWebhook(envelope: z.infer<typeof ZWebhookEnvelopeSchema>): 
   }
   return out;
 }
+
+const usable = (value: string | undefined, pattern: RegExp): string | undefined => (value !== undefined && pattern.test(value) ? value : undefined);
 
 function toInput(message: z.infer<typeof ZMessageSchema>): InboundInput {
   switch (message.type) {
@@ -155,6 +177,11 @@ function toInput(message: z.infer<typeof ZMessageSchema>): InboundInput {
             ...(message.location.address ? { address: message.location.address } : {}),
           }
         : { kind: 'unsupported', type: 'location' };
+    case 'contacts': {
+      // A shared contact card: its phone answers the phone step like a typed number.
+      const phone = message.contacts?.flatMap((c) => c.phones ?? []).map((p) => p.phone ?? (p.wa_id ? `+${p.wa_id}` : undefined)).find((p) => p !== undefined);
+      return phone ? { kind: 'text', text: phone.slice(0, 40) } : { kind: 'unsupported', type: 'contacts' };
+    }
     default:
       return { kind: 'unsupported', type: message.type.slice(0, 40) };
   }

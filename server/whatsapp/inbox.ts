@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { withTimeout } from '../db/firebase';
 import { keyFor, paths } from '../db/paths';
 import { ZInboundInputSchema } from '../conversation/schemas';
+import type { CustomerIdentity } from '../messaging/customers';
 import type { InboundMessage } from './inbound.schema';
 
 /**
@@ -17,7 +18,14 @@ export const ZInboxRecordSchema = z.object({
   tenantId: z.string(),
   phoneNumberId: z.string(),
   messageId: z.string(),
+  /** The customer id (#15): the wa_id, or the BSUID of a customer WhatsApp showed no number for. */
   waId: z.string(),
+  /** The customer's BSUID, when known. */
+  userId: z.string().optional(),
+  /** The customer's phone (wa_id), when known, also for a customer keyed by their BSUID. */
+  telefono: z.string().optional(),
+  /** Meta's timestamp of the message (Unix seconds): orders a customer's messages (#15). */
+  timestamp: z.number().optional(),
   profileName: z.string().optional(),
   input: ZInboundInputSchema,
   recibido: z.number(),
@@ -36,13 +44,17 @@ export async function recordInbound(
   message: InboundMessage,
   tenantId: string,
   now: number,
+  customer: CustomerIdentity,
 ): Promise<{ status: 'new' | 'duplicate'; messageKey: string; record: InboxRecord }> {
   const messageKey = messageKeyOf(message.messageId);
   const record: InboxRecord = {
     tenantId,
     phoneNumberId: message.phoneNumberId,
     messageId: message.messageId,
-    waId: message.waId,
+    waId: customer.customerId,
+    ...(customer.userId ? { userId: customer.userId } : {}),
+    ...(customer.waId ? { telefono: customer.waId } : {}),
+    ...(message.timestamp ? { timestamp: message.timestamp } : {}),
     ...(message.profileName ? { profileName: message.profileName } : {}),
     input: message.input,
     recibido: now,
@@ -57,6 +69,8 @@ export async function recordInbound(
     db.ref(paths.inboxMessage(messageKey)).transaction((current: unknown) => (current === null ? record : undefined), undefined, false),
     'inbox record',
   );
+  // The customer's turn queue lists it before the 200, so its turn runs in order (#15).
+  if (result.committed) await withTimeout(db.ref().update(turnQueueUpdate(record, messageKey)), 'turn queue');
   if (!result.committed && (result.snapshot.val() as InboxRecord | null)?.estado === 'procesado') {
     await withTimeout(db.ref(`${INBOX_PENDING_PATH}/${messageKey}`).remove(), 'inbox marker cleanup');
   }
@@ -70,3 +84,18 @@ export function inboxDoneUpdate(messageKey: string): Record<string, unknown> {
     [`${INBOX_PENDING_PATH}/${messageKey}`]: null,
   };
 }
+
+/** An entry of a customer's turn queue (`colaTurnos/{t}/{customer}/{messageKey}`, see customer-turns.ts, #15). */
+export interface QueuedTurn {
+  /** Meta's timestamp (Unix seconds); messages without one use their arrival. */
+  ts: number;
+  /** When we received it (ms). */
+  r: number;
+}
+
+/** The queue entry written with an inbox record. */
+export function turnQueueUpdate(record: InboxRecord, messageKey: string): Record<string, unknown> {
+  const entry: QueuedTurn = { ts: record.timestamp ?? Math.floor(record.recibido / 1000), r: record.recibido };
+  return { [`${paths.customerQueue(record.tenantId, record.waId)}/${messageKey}`]: entry };
+}
+

@@ -64,14 +64,15 @@ export function toTenantView(tenant: TenantConfig, methods: PaymentMethodOption[
 }
 
 /** Reads a stored session back into the conversation's shape; anything unreadable starts over. */
-function readStoredSession(raw: unknown): { session: Session | null; lastTurn?: StoredTurn; recent: string[] } {
+function readStoredSession(raw: unknown): { session: Session | null; lastTurn?: StoredTurn; recent: string[]; newestApplied?: number } {
   if (!raw || typeof raw !== 'object') return { session: null, recent: [] };
-  const value = raw as { ultimoTurno?: unknown; procesados?: unknown };
+  const value = raw as { ultimoTurno?: unknown; procesados?: unknown; ultimoMensajeTs?: unknown };
+  const newestApplied = typeof value.ultimoMensajeTs === 'number' ? value.ultimoMensajeTs : undefined;
   const recent = Array.isArray(value.procesados) ? value.procesados.filter((k): k is string => typeof k === 'string') : [];
   const turn = ZStoredTurnSchema.safeParse(value.ultimoTurno);
   const lastTurn = turn.success ? turn.data : undefined;
   const session = ZSessionSchema.safeParse(raw);
-  return { session: session.success ? session.data : null, lastTurn, recent };
+  return { session: session.success ? session.data : null, lastTurn, recent, ...(newestApplied !== undefined ? { newestApplied } : {}) };
 }
 
 function paymentReferenceFor(tenantId: string, messageKey: string, receivedAt: number): () => string {
@@ -107,14 +108,15 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
     ...(customer ? { customer } : {}),
     pendingPaymentStatus: undefined as PendingPaymentStatus | undefined,
     tenant: view,
-    waId: record.waId,
+    // The phone offered as "Usar este número": none for a customer WhatsApp shows only by BSUID (#15).
+    waId: record.telefono ?? record.waId,
     profileName: record.profileName,
     now,
     sessionTtlMs: deps.sessionTtlMs,
     newPaymentReference: paymentReferenceFor(tenant.tenantId, messageKey, record.recibido),
   };
 
-  let outcome: { replies: Reply[]; effects: Effect[]; paso?: string; transcriptFrom?: number } = { replies: [], effects: [] };
+  let outcome: { replies: Reply[]; effects: Effect[]; paso?: string; transcriptFrom?: number; stale?: boolean } = { replies: [], effects: [] };
   await transact(
     deps.db,
     paths.session(record.tenantId, record.waId),
@@ -128,6 +130,12 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
         outcome = { replies: [], effects: [] };
         return undefined;
       }
+      // Sent before a message already applied (Meta's timestamps): stepping it now would undo
+      // the newer step, so it is recorded without one (#15).
+      if (record.timestamp !== undefined && stored.newestApplied !== undefined && record.timestamp < stored.newestApplied) {
+        outcome = { replies: [], effects: [], stale: true };
+        return { ...(current as Record<string, unknown>), procesados: [...stored.recent, messageKey].slice(-REMEMBERED_MESSAGES) };
+      }
       const result = step(stored.session, record.input, ctx);
       // The customer's message and the replies take the next numbers of the transcript (#16).
       const transcriptFrom = transcriptCounter(current);
@@ -137,6 +145,7 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
         ultimoTurno: { messageKey, replies: result.replies, effects: result.effects },
         procesados: [...stored.recent, messageKey].slice(-REMEMBERED_MESSAGES),
         transcripcion: transcriptFrom + 1 + result.replies.length,
+        ...(record.timestamp !== undefined || stored.newestApplied !== undefined ? { ultimoMensajeTs: Math.max(record.timestamp ?? 0, stored.newestApplied ?? 0) } : {}),
       };
     },
     'session transaction',
@@ -145,9 +154,12 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
       ctx.pendingPaymentStatus = await readPendingPaymentStatus(deps, record.tenantId, stored);
     },
   );
+  if (outcome.stale) log.info('message older than one already applied; recorded without a step');
   log.info({ paso: outcome.paso, replies: outcome.replies.length, effects: outcome.effects.map((e) => e.kind) }, 'turn');
   if (outcome.paso) deps.metrics?.conversationTurns.inc({ paso: outcome.paso });
 
+  // Creating a payment link calls a gateway: show "typing…" while it runs (reference §5.8, #15).
+  const typing = outcome.effects.some((e) => e.kind === 'create_payment') ? showTyping(deps, tenant, record.messageId) : undefined;
   const effectMessages: QueuedMessage[] = [];
   for (const effect of outcome.effects) {
     effectMessages.push(...(await runEffect(deps, tenant, record, messageKey, effect, now, customer)));
@@ -169,6 +181,15 @@ export async function runTurn(deps: TurnDeps, record: InboxRecord, messageKey: s
   );
   await withTimeout(deps.db.ref().update({ ...update, ...transcript, ...inboxDoneUpdate(messageKey) }), 'turn replies');
   await deliverMessages(deps, [...queued, ...effectMessages]);
+  await typing;
+}
+
+/** Marks the customer's message read with the typing indicator; best effort, runs alongside the gateway call. */
+function showTyping(deps: TurnDeps, tenant: TenantConfig, messageId: string): Promise<void> {
+  return deps.tenants
+    .whatsappToken(tenant.tenantId)
+    .then((token) => (token ? deps.graph.markRead({ phoneNumberId: tenant.whatsapp.phoneNumberId, accessToken: token }, messageId, { typing: true }) : undefined))
+    .catch(() => undefined);
 }
 
 /** The customer's most recent order (by `cliente`), for "where is my order?"; undefined when none or unreadable. */

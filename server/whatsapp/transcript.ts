@@ -79,6 +79,8 @@ export function replyText(reply: Reply): string {
       return `${reply.body}\n[${reply.button}]`;
     case 'cta_url':
       return `${reply.body}\n[${reply.displayText}: ${reply.url}]`;
+    case 'location_request':
+      return `${reply.body}\n[Enviar ubicación]`;
   }
 }
 

@@ -3,8 +3,10 @@ import type { Request, Response } from 'express';
 import { BackgroundTasks } from '../background';
 import { AppError, ErrorCode, WebhookSignatureError } from '../errors';
 import { runTurn, type TurnDeps } from './run-turn';
+import { runCustomerTurns } from './customer-turns';
 import { maskPhone } from '../observability/logger';
 import { recordMessageStatus } from '../messaging/outbox';
+import { resolveCustomer } from '../messaging/customers';
 import { parseWebhook, ZWebhookEnvelopeSchema, type InboundMessage, type InboundStatus } from './inbound.schema';
 import { recordInbound, type InboxRecord } from './inbox';
 import { verifyMetaSignature } from './signature';
@@ -86,9 +88,12 @@ export class WhatsAppWebhook {
           this.deps.logger.warn({ phoneNumberId: message.phoneNumberId }, 'message for an unknown phone number id; ignored');
           return;
         }
-        const result = await recordInbound(this.deps.db, message, tenantId, now);
+        // The customer (wa_id or BSUID, #15) and the time that opens their 24-hour window.
+        const inboundAt = message.timestamp ? Math.min(message.timestamp * 1000, now) : now;
+        const customer = await resolveCustomer(this.deps.db, tenantId, { waId: message.waId, userId: message.userId }, inboundAt);
+        const result = await recordInbound(this.deps.db, message, tenantId, now, customer);
         if (result.status === 'new') accepted.push({ record: result.record, messageKey: result.messageKey });
-        else this.deps.logger.info({ tenantId, waId: maskPhone(message.waId) }, 'duplicate WhatsApp message ignored');
+        else this.deps.logger.info({ tenantId, waId: maskPhone(customer.customerId) }, 'duplicate WhatsApp message ignored');
       }),
     ]);
     res.status(200).json({ received: parsed.messages.length, accepted: accepted.length });
@@ -118,27 +123,30 @@ export class WhatsAppWebhook {
     if (outcome === 'unknown') this.deps.logger.debug({ tenantId, status: status.status }, 'status for a message not in the outbox');
   }
 
-  /** Processes messages of one customer in order, customers in parallel. */
+  /** Customers in parallel; each customer's messages one at a time, oldest first, across instances (#15). */
   private async processAccepted(accepted: Array<{ record: InboxRecord; messageKey: string }>): Promise<void> {
-    const byCustomer = new Map<string, typeof accepted>();
-    for (const item of accepted) {
-      const key = `${item.record.tenantId}/${item.record.waId}`;
-      byCustomer.set(key, [...(byCustomer.get(key) ?? []), item]);
-    }
-    await Promise.all(
-      [...byCustomer.values()].map(async (items) => {
-        for (const item of items) await this.process(item.record, item.messageKey);
-      }),
-    );
+    const byCustomer = new Map<string, (typeof accepted)[number]>();
+    for (const item of accepted) byCustomer.set(`${item.record.tenantId}/${item.record.waId}`, item);
+    await Promise.all([...byCustomer.values()].map((item) => this.process(item.record, item.messageKey)));
   }
 
-  /** Runs one recorded message; failures leave it pending for the sweep. */
+  /**
+   * Runs a recorded message through its customer's turn queue (customer-turns.ts): this call
+   * runs the queue when it gets the customer's lease, else the holder runs it. Failures leave
+   * the message pending for the sweep.
+   */
   async process(record: InboxRecord, messageKey: string): Promise<void> {
-    this.markRead(record);
     try {
-      await runTurn(this.deps, record, messageKey);
+      await runCustomerTurns(this.deps, record, messageKey, async (next, nextKey) => {
+        this.markRead(next);
+        try {
+          await runTurn(this.deps, next, nextKey);
+        } catch (error) {
+          this.deps.logger.error({ err: error, tenantId: next.tenantId, messageKey: nextKey }, 'message processing failed; it stays pending for retry');
+        }
+      });
     } catch (error) {
-      this.deps.logger.error({ err: error, tenantId: record.tenantId, messageKey }, 'message processing failed; it stays pending for retry');
+      this.deps.logger.error({ err: error, tenantId: record.tenantId, messageKey }, 'customer turn queue failed; the message stays pending for retry');
     }
   }
 

@@ -48,3 +48,33 @@ export function statusChange(phoneNumberId: string, status: Record<string, unkno
     value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '573205550100', phone_number_id: phoneNumberId }, statuses: [status] },
   };
 }
+
+/**
+ * A message change in the 2026 shape (reference §7.5, #15): the contact carries the BSUID in
+ * `user_id` and the message in `from_user_id`; `wa_id` / `from` only when `waId` is given.
+ */
+export function bsuidChange(
+  phoneNumberId: string,
+  messages: Array<{ userId: string; waId?: string; text: string; id?: string; timestamp?: number; username?: string }>,
+): Record<string, unknown> {
+  return {
+    field: 'messages',
+    value: {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: '573205550100', phone_number_id: phoneNumberId },
+      contacts: messages.map((m) => ({
+        profile: { name: 'Cliente Usuario', ...(m.username ? { username: m.username } : {}) },
+        ...(m.waId ? { wa_id: m.waId } : {}),
+        user_id: m.userId,
+      })),
+      messages: messages.map((m) => ({
+        ...(m.waId ? { from: m.waId } : {}),
+        from_user_id: m.userId,
+        id: m.id ?? newWamid(),
+        timestamp: String(m.timestamp ?? Math.floor(Date.now() / 1000)),
+        type: 'text',
+        text: { body: m.text },
+      })),
+    },
+  };
+}

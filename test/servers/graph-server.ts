@@ -40,32 +40,68 @@ const ZInteractiveSchema = z.discriminatedUnion('type', [
     footer: z.object({ text: title(60) }).optional(),
     action: z.object({ name: z.literal('cta_url'), parameters: z.object({ display_text: title(20), url: z.url() }) }),
   }),
+  // Location request message: body text and Meta's "send location" button (#15).
+  z.object({
+    type: z.literal('location_request_message'),
+    body: z.object({ text: title(1024) }),
+    action: z.object({ name: z.literal('send_location') }),
+  }),
 ]);
+
+/** Template send: name, language code and body parameters (#15). */
+const ZTemplateSchema = z.object({
+  name: z.string().regex(/^[a-z0-9_]{1,512}$/),
+  language: z.object({ code: z.string().min(2).max(15) }),
+  components: z.array(z.object({ type: z.literal('body'), parameters: z.array(z.object({ type: z.literal('text'), text: z.string().min(1).max(1024) })) })).optional(),
+});
+
+/**
+ * A customer is addressed by `to` (phone, with "+") or by `recipient` (a BSUID, for users
+ * without a visible number); Meta uses `to` when both are present (reference §7.5).
+ */
+const ZAddressSchema = z
+  .object({
+    to: z.string().regex(/^\+\d{6,20}$/).optional(),
+    recipient: z.string().regex(/^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/).optional(),
+  })
+  .refine((a) => a.to !== undefined || a.recipient !== undefined, 'to or recipient is required');
 
 const ZSendSchema = z.discriminatedUnion('type', [
   z.object({
     messaging_product: z.literal('whatsapp'),
     recipient_type: z.literal('individual'),
-    to: z.string().regex(/^\+\d{6,20}$/),
     type: z.literal('text'),
     text: z.object({ body: title(4096), preview_url: z.boolean().optional() }),
   }),
   z.object({
     messaging_product: z.literal('whatsapp'),
     recipient_type: z.literal('individual'),
-    to: z.string().regex(/^\+\d{6,20}$/),
     type: z.literal('interactive'),
     interactive: ZInteractiveSchema,
   }),
+  z.object({
+    messaging_product: z.literal('whatsapp'),
+    recipient_type: z.literal('individual'),
+    type: z.literal('template'),
+    template: ZTemplateSchema,
+  }),
 ]);
 
-const ZReadSchema = z.object({ messaging_product: z.literal('whatsapp'), status: z.literal('read'), message_id: z.string().min(1) });
+const ZReadSchema = z.object({
+  messaging_product: z.literal('whatsapp'),
+  status: z.literal('read'),
+  message_id: z.string().min(1),
+  typing_indicator: z.object({ type: z.literal('text') }).optional(),
+});
 
 export interface GraphSent {
   phoneNumberId: string;
   token: string;
+  /** The phone without "+" when the send used `to`, else the BSUID of `recipient`. */
   to: string;
-  body: z.infer<typeof ZSendSchema>;
+  /** How the send addressed the customer. */
+  addressedBy: 'to' | 'recipient';
+  body: z.infer<typeof ZSendSchema> & { to?: string; recipient?: string };
   messageId: string;
   /** `biz_opaque_callback_data` of the send, which Meta echoes in the message's status webhooks. */
   callbackData?: string;
@@ -75,8 +111,10 @@ export interface GraphServer {
   url: string;
   /** Accepted sends, in order. */
   sent: GraphSent[];
-  /** Mark-as-read calls. */
-  reads: Array<{ phoneNumberId: string; messageId: string }>;
+  /** Mark-as-read calls (with the typing indicator or not). */
+  reads: Array<{ phoneNumberId: string; messageId: string; typing: boolean }>;
+  /** While down nothing listens on the port, so connections are refused (an outage). */
+  setDown(down: boolean): Promise<void>;
   /** Requests refused for shape or auth, with the reason. */
   rejected: Array<{ status: number; reason: string }>;
   /** Tokens accepted per phone number id. */
@@ -104,7 +142,9 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 export function messageText(body: GraphSent['body']): string {
   if (body.type === 'text') return body.text.body;
+  if (body.type === 'template') return `[plantilla ${body.template.name}] ${(body.template.components?.[0]?.parameters ?? []).map((p) => p.text).join(' | ')}`;
   const i = body.interactive;
+  if (i.type === 'location_request_message') return `${i.body.text}\n[Enviar ubicación]`;
   if (i.type === 'button') return `${i.body.text}\n${i.action.buttons.map((b) => `[${b.reply.title}]`).join(' ')}`;
   if (i.type === 'list') return `${i.body.text}\n${i.action.sections.flatMap((s) => s.rows.map((r) => `- ${r.title}`)).join('\n')}`;
   return `${i.body.text}\n${i.action.parameters.url}`;
@@ -118,6 +158,7 @@ export async function startGraphServer(): Promise<GraphServer> {
   const failures: Array<{ status: number; code: number }> = [];
   const delays: number[] = [];
   const waiters = new Set<() => void>();
+  let down = false;
 
   const server: Server = createServer(async (req, res) => {
     const reply = (status: number, body: unknown) => {
@@ -143,14 +184,19 @@ export async function startGraphServer(): Promise<GraphServer> {
     }
     const read = ZReadSchema.safeParse(json);
     if (read.success) {
-      reads.push({ phoneNumberId, messageId: read.data.message_id });
+      reads.push({ phoneNumberId, messageId: read.data.message_id, typing: read.data.typing_indicator !== undefined });
       return reply(200, { success: true });
     }
     const parsed = ZSendSchema.safeParse(json);
-    if (!parsed.success) {
-      rejected.push({ status: 400, reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+    const address = ZAddressSchema.safeParse(json);
+    if (!parsed.success || !address.success) {
+      const issues = [...(parsed.error?.issues ?? []), ...(address.error?.issues ?? [])];
+      rejected.push({ status: 400, reason: issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
       return reply(400, { error: { message: '(#100) Invalid parameter', code: 100 } });
     }
+    // `to` wins when both are given, as Meta documents.
+    const to = address.data.to ? address.data.to.slice(1) : address.data.recipient!;
+    const addressedBy = address.data.to ? ('to' as const) : ('recipient' as const);
     const failure = failures.shift();
     if (failure) return reply(failure.status, { error: { message: `(#${failure.code}) simulated`, code: failure.code } });
     const messageId = `wamid.TEST_${randomUUID().replace(/-/g, '')}`;
@@ -159,11 +205,12 @@ export async function startGraphServer(): Promise<GraphServer> {
       rejected.push({ status: 400, reason: 'biz_opaque_callback_data must be a string of at most 512 characters' });
       return reply(400, { error: { message: '(#100) Invalid parameter', code: 100 } });
     }
-    sent.push({ phoneNumberId, token, to: parsed.data.to.slice(1), body: parsed.data, messageId, ...(callback ? { callbackData: callback } : {}) });
+    sent.push({ phoneNumberId, token, to, addressedBy, body: { ...parsed.data, ...address.data }, messageId, ...(callback ? { callbackData: callback } : {}) });
     for (const w of waiters) w();
     const delay = delays.shift();
     if (delay) await new Promise((r) => setTimeout(r, delay));
-    reply(200, { messaging_product: 'whatsapp', contacts: [{ input: parsed.data.to, wa_id: parsed.data.to.slice(1) }], messages: [{ id: messageId }] });
+    const contact = addressedBy === 'to' ? { input: address.data.to, wa_id: to } : { input: to, user_id: to };
+    reply(200, { messaging_product: 'whatsapp', contacts: [contact], messages: [{ id: messageId }] });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as AddressInfo).port;
@@ -173,6 +220,19 @@ export async function startGraphServer(): Promise<GraphServer> {
     sent,
     reads,
     rejected,
+    async setDown(value) {
+      if (value === down) return;
+      down = value;
+      if (value) {
+        // Nothing listens: sends fail to connect, as when WhatsApp's API is unreachable.
+        await new Promise<void>((r) => {
+          server.close(() => r());
+          server.closeAllConnections();
+        });
+      } else {
+        await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+      }
+    },
     allowToken(phoneNumberId, token) {
       tokens.set(phoneNumberId, new Set([...(tokens.get(phoneNumberId) ?? []), token]));
     },

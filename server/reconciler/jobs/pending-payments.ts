@@ -187,7 +187,7 @@ async function expire(deps: PendingPaymentsDeps, tenantId: string, record: TPaym
   const outboxId = `expirado-${record.referencia}`;
   const notify = decision === 'expire' && !record.reemplazadaPor && !(await readValue(deps.db, paths.outboxMessage(outboxId)));
   const messages = notify
-    ? queueMessages([{ outboxId, tenantId, to: record.cliente, kind: 'pago_expirado', reply: paymentExpired() }], now)
+    ? queueMessages([{ outboxId, tenantId, to: record.cliente, kind: 'pago_expirado', reply: paymentExpired(), datos: { pedido: record.referencia, total: record.monto } }], now)
     : { queued: [] as QueuedMessage[], update: {} };
   await withTimeout(deps.db.ref().update({ ...messages.update, [paths.pendingPayment(record.referencia)]: null }), 'expire cleanup');
   if (expiredNow) {

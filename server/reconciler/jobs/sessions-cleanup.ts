@@ -21,7 +21,9 @@ export async function removeIdleSessions(deps: { db: Database; now: () => number
     );
     const keys = Object.keys((snap.val() as Record<string, unknown> | null) ?? {});
     if (keys.length === 0) continue;
-    await withTimeout(deps.db.ref().update(Object.fromEntries(keys.map((waId) => [paths.session(tenantId, waId), null]))), 'remove sessions');
+    // Keys as stored (a wa_id, or a BSUID key, #15); only plain keys become paths.
+    const removable = keys.filter((key) => /^[A-Za-z0-9_-]{1,140}$/.test(key));
+    await withTimeout(deps.db.ref().update(Object.fromEntries(removable.map((key) => [`${paths.sessions(tenantId)}/${key}`, null]))), 'remove sessions');
     removed += keys.length;
   }
   return { removed };

@@ -185,6 +185,19 @@ describe('owners and kitchen staff: /api/admin', () => {
     });
   });
 
+  describe('WhatsApp templates (#15)', () => {
+    it('reads and replaces the utility templates, validated; staff cannot', async () => {
+      expect((await as('ownerA').get('/tenants/adm-a/whatsapp/plantillas')).body).toMatchObject({ plantillas: {}, claves: expect.arrayContaining(['pago_confirmado', 'pedido_cancelado']) });
+      expect((await as('ownerA').put('/tenants/adm-a/whatsapp/plantillas', { plantillas: { pago_confirmado: { nombre: 'Pago Confirmado' } } })).status).toBe(400);
+      expect((await as('ownerA').put('/tenants/adm-a/whatsapp/plantillas', { plantillas: { otra_cosa: { nombre: 'x' } } })).status).toBe(400);
+      expect((await as('staffA').put('/tenants/adm-a/whatsapp/plantillas', { plantillas: {} })).status).toBe(403);
+      const saved = await as('ownerA').put('/tenants/adm-a/whatsapp/plantillas', { plantillas: { pago_confirmado: { nombre: 'pago_confirmado_v2' } } });
+      expect(saved.status).toBe(200);
+      expect(saved.body.plantillas).toEqual({ pago_confirmado: { nombre: 'pago_confirmado_v2', idioma: 'es_CO' } });
+      expect(await h.read('tenants/adm-a/whatsapp/plantillas')).toEqual({ pago_confirmado: { nombre: 'pago_confirmado_v2', idioma: 'es_CO' } });
+    });
+  });
+
   describe('menu', () => {
     it('lists the menu and replaces it with validated items', async () => {
       const before = await as('ownerA').get('/tenants/adm-a/menu');

@@ -72,6 +72,8 @@ describe('paying for a WhatsApp order through Wompi, Bold, PayU or cash', () => 
     const waId = newCustomer();
     await orderUpToMethods(waId);
     const { reference, texts } = await choose(waId, '1');
+    // While the link was made the customer saw "typing…" (mark-as-read with the typing indicator, #15).
+    expect(h.graph.reads.some((r) => r.typing)).toBe(true);
     expect(reference).toMatch(/^pay-rest_\d+_[0-9a-f]+$/);
     const record = await payment(reference);
     expect(record).toMatchObject({ referencia: reference, estado: 'pendiente', monto: 33000, gateway: 'wompi', cliente: waId, direccion: 'Calle 80 #12-34', telefonoContacto: '3001234567' });

@@ -39,7 +39,7 @@ describe('database operations per paid order', () => {
     return { total: q + g + p + m, trace: h.database.server.traced().filter((t) => 'qgpm'.includes(t.action)).map((t) => `${t.action} ${t.path}`) };
   };
 
-  it('costs seven operations once the tenant is warm, and a duplicate delivery costs one read', async () => {
+  it('costs eight operations once the tenant is warm, and a duplicate delivery costs one read', async () => {
     // The tenant's first order loads its settings, credentials and order counter.
     const first = await approve('573500000001');
     expect((await first.deliver()).status).toBe(200);
@@ -52,7 +52,7 @@ describe('database operations per paid order', () => {
     await h.settle();
     const paid = counted();
     // listen + write of the transaction's settlement claim (#12), listen + write of the payment,
-    // the order number and stats (one transaction keyed on the order), the order's atomic update, the "sent" mark.
+    // the order number and stats (one transaction keyed on the order), the order's atomic update, the customer's window, the "sent" mark.
     expect(paid.trace).toEqual([
       `q /transaccionesLiquidadas/wompi/${keyFor(second.transactionId)}`,
       `p /transaccionesLiquidadas/wompi/${keyFor(second.transactionId)}`,
@@ -60,6 +60,8 @@ describe('database operations per paid order', () => {
       `p /tenants/${T}/pagos/${second.reference}`,
       `p /tenants/${T}/stats`,
       'm /',
+      // The customer's last message, which says whether the 24-hour window is open (#15).
+      `q /clientes/${T}/573500000002`,
       'm /',
     ]);
     expect(await ordersOf(h, T, '573500000002')).toHaveLength(1);

@@ -4,6 +4,7 @@ import {
   claimForAttempt,
   OUTBOX_CLAIM_MS,
   OUTBOX_STATUS_WAIT_MS,
+  pairRateBackoffMs,
   parseCallbackData,
   queueMessages,
   type OutboxEntry,
@@ -65,7 +66,8 @@ describe('outbox attempts (#12)', () => {
     const permanent = applyStatus(entry(), { status: 'failed', wamid: 'wamid.A', attemptId: 'aaaaaaaaaaaaaaaa', error: { code: 131047, title: 'Re-engagement message' }, now: T0 + 5 });
     expect(permanent).toMatchObject({ estado: 'fallido', estadoMeta: 'failed', errorMeta: { codigo: 131047, titulo: 'Re-engagement message' } });
     const retryable = applyStatus(entry(), { status: 'failed', wamid: 'wamid.A', attemptId: 'aaaaaaaaaaaaaaaa', error: { code: 131000, title: 'Something went wrong' }, now: T0 + 5 });
-    expect(retryable).toMatchObject({ estado: 'pendiente', siguienteIntento: T0 + 5 + 30_000 });
+    // Retried within seconds, so a recovered WhatsApp gets it within 30 s (#15).
+    expect(retryable).toMatchObject({ estado: 'pendiente', siguienteIntento: T0 + 5 + 5_000 });
     expect(retryable.intento).toBeUndefined();
     // A failure of an older attempt does not touch the current one.
     expect(applyStatus(entry(), { status: 'failed', wamid: 'wamid.OLD', attemptId: 'cccccccccccccccc', error: { code: 131047 }, now: T0 + 5 }).estado).toBe('enviando');
@@ -76,6 +78,36 @@ describe('outbox attempts (#12)', () => {
     expect(parseCallbackData('../x:aaaaaaaaaaaaaaaa')).toBeNull();
     expect(parseCallbackData('order-42')).toBeNull();
     expect(parseCallbackData(undefined)).toBeNull();
+  });
+});
+
+describe('the 24-hour window and rate limits (#15)', () => {
+  it('a 131047 failure of a notice with a template goes again as the template, at once; a template that fails is final', () => {
+    const notice = entry({ plantilla: 'pago_confirmado', datos: { pedido: '1001', total: 33000 } });
+    const again = applyStatus(notice, { status: 'failed', wamid: 'wamid.A', attemptId: 'aaaaaaaaaaaaaaaa', error: { code: 131047, title: 'Re-engagement message' }, now: T0 + 5 });
+    expect(again).toMatchObject({ estado: 'pendiente', comoPlantilla: true, siguienteIntento: T0 + 5 });
+    expect(again.intento).toBeUndefined();
+    expect(again.wamid).toBeUndefined();
+    const templateFailed = applyStatus({ ...notice, categoria: 'plantilla' }, { status: 'failed', wamid: 'wamid.A', attemptId: 'aaaaaaaaaaaaaaaa', error: { code: 131047 }, now: T0 + 5 });
+    expect(templateFailed.estado).toBe('fallido');
+    // A plain reply has no template: 131047 ends it.
+    expect(applyStatus(entry({ kind: 'respuesta' }), { status: 'failed', wamid: 'wamid.A', attemptId: 'aaaaaaaaaaaaaaaa', error: { code: 131047 }, now: T0 + 5 }).estado).toBe('fallido');
+  });
+
+  it('payment notices carry their template by kind; order-status callers name theirs', () => {
+    const { queued } = queueMessages(
+      [
+        { outboxId: 'a', tenantId: 't1', to: '573100000001', kind: 'pago_confirmado', reply: { type: 'text', body: 'x' }, datos: { pedido: '1001', total: 1 } },
+        { outboxId: 'b', tenantId: 't1', to: '573100000001', kind: 'respuesta', reply: { type: 'text', body: 'x' } },
+        { outboxId: 'c', tenantId: 't1', to: '573100000001', kind: 'estado_pedido', reply: { type: 'text', body: 'x' }, plantilla: 'pedido_en_camino' },
+      ],
+      T0,
+    );
+    expect(queued.map((q) => q.entry.plantilla)).toEqual(['pago_confirmado', undefined, 'pedido_en_camino']);
+  });
+
+  it('131056 backs off 4^n seconds as Meta suggests: 1, 4, 16, 64 s', () => {
+    expect([1, 2, 3, 4].map(pairRateBackoffMs)).toEqual([1000, 4000, 16000, 64000]);
   });
 });
 
