@@ -18,6 +18,20 @@ import { assertCustomerId, getConversation, handBack, listStaffRequests, sendSta
 import { getPause, listAvailability, pause, resume, setAvailability, ZAvailabilityUpdateSchema, ZPauseUpdateSchema } from './kitchen-controls';
 import { historyCsv, historyQuerySchema, orderHistory } from './order-history';
 import { changeOrderStatus, getOrder, ZOrderStatusUpdateSchema } from './order-status';
+import {
+  getAtencion,
+  getDomicilios,
+  getHorario,
+  getItemOptions,
+  replaceAtencion,
+  replaceDomicilios,
+  replaceHorario,
+  replaceItemOptions,
+  ZAtencionUpdateSchema,
+  ZDomiciliosUpdateSchema,
+  ZHorarioUpdateSchema,
+  ZItemOptionsUpdateSchema,
+} from './restaurant-settings';
 import { getTemplates, replaceTemplates, ZTemplatesUpdateSchema } from './template-settings';
 import { getPaymentsSettings, testGatewayCredentials, updatePaymentsSettings, ZPaymentsSettingsUpdateSchema } from './payments-settings';
 import { listAlerts, listOrders, listPayments, ZOrdersQuerySchema, ZPaymentsQuerySchema } from './queries';
@@ -113,6 +127,42 @@ export function adminRouter(deps: AdminDeps): Router {
   router.put('/tenants/:tenantId/menu', auth, tenantGuard('settings'), async (req, res) => {
     const body = parseInput(ZMenuUpdateSchema, req.body);
     res.json(await replaceMenu(deps, tenantOf(res), body));
+  });
+
+  // Restaurant settings of #16, owners only: hours, delivery zones, handoff, one item's options.
+  const logChange = (res: Response, what: string) => deps.logger.info({ tenantId: tenantOf(res), by: identityOf(res).uid }, `${what} changed`);
+  router.get('/tenants/:tenantId/horario', auth, tenantGuard('settings'), async (_req, res) => {
+    res.json(await getHorario(deps.db, tenantOf(res)));
+  });
+  router.put('/tenants/:tenantId/horario', auth, tenantGuard('settings'), async (req, res) => {
+    const view = await replaceHorario(deps, tenantOf(res), parseInput(ZHorarioUpdateSchema, req.body));
+    logChange(res, 'opening hours');
+    res.json(view);
+  });
+  router.get('/tenants/:tenantId/domicilios', auth, tenantGuard('settings'), async (_req, res) => {
+    res.json(await getDomicilios(deps.db, tenantOf(res)));
+  });
+  router.put('/tenants/:tenantId/domicilios', auth, tenantGuard('settings'), async (req, res) => {
+    const view = await replaceDomicilios(deps, tenantOf(res), parseInput(ZDomiciliosUpdateSchema, req.body));
+    logChange(res, 'delivery zones');
+    res.json(view);
+  });
+  router.get('/tenants/:tenantId/atencion', auth, tenantGuard('settings'), async (_req, res) => {
+    res.json(await getAtencion(deps.db, tenantOf(res)));
+  });
+  router.put('/tenants/:tenantId/atencion', auth, tenantGuard('settings'), async (req, res) => {
+    const view = await replaceAtencion(deps, tenantOf(res), parseInput(ZAtencionUpdateSchema, req.body));
+    logChange(res, 'handoff settings');
+    res.json(view);
+  });
+  router.get('/tenants/:tenantId/menu/:itemId/opciones', auth, tenantGuard('settings'), async (req, res) => {
+    res.json(await getItemOptions(deps.db, tenantOf(res), String(req.params.itemId)));
+  });
+  router.put('/tenants/:tenantId/menu/:itemId/opciones', auth, tenantGuard('settings'), async (req, res) => {
+    const body = parseInput(ZItemOptionsUpdateSchema, req.body);
+    const view = await replaceItemOptions(deps, tenantOf(res), String(req.params.itemId), body);
+    logChange(res, 'item options');
+    res.json(view);
   });
 
   // Utility templates for notices outside the 24-hour window (#15).

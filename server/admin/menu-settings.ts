@@ -65,14 +65,28 @@ export async function getMenu(db: Database, tenantId: string): Promise<{ items: 
   return { items: items.sort(byNumero) };
 }
 
+/**
+ * Replaces the list of items, keeping what this form does not edit: each kept item's option
+ * groups (`opciones`, edited on their own) and its sold-out time (`agotadoHasta`, set from the
+ * kitchen board). A transaction, so a change made meanwhile to those fields is not lost.
+ */
 export async function replaceMenu(deps: { db: Database; tenants: TenantStore }, tenantId: string, body: TMenuUpdate): Promise<{ items: MenuItemView[] }> {
-  const menu = Object.fromEntries(
-    body.items.map((item) => [
-      menuItemKey(item.numero),
-      { numero: item.numero, nombre: item.nombre, precio: item.precio, categoria: item.categoria ?? null, disponible: item.disponible, alias: item.alias?.length ? item.alias : null },
-    ]),
+  const fresh = body.items.map((item) => [
+    menuItemKey(item.numero),
+    { numero: item.numero, nombre: item.nombre, precio: item.precio, categoria: item.categoria ?? null, disponible: item.disponible, alias: item.alias?.length ? item.alias : null },
+  ] as const);
+  await withTimeout(
+    deps.db.ref(paths.menu(tenantId)).transaction((current: unknown) => {
+      const stored = current && typeof current === 'object' ? (current as Record<string, Record<string, unknown> | null>) : {};
+      return Object.fromEntries(
+        fresh.map(([key, item]) => {
+          const before = stored[key];
+          return [key, { ...item, opciones: before?.opciones ?? null, agotadoHasta: item.disponible ? null : (before?.agotadoHasta ?? null) }];
+        }),
+      );
+    }),
+    'menu',
   );
-  await withTimeout(deps.db.ref().update({ [paths.menu(tenantId)]: menu }), 'menu');
   deps.tenants.invalidate(tenantId);
   return getMenu(deps.db, tenantId);
 }
