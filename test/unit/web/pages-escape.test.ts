@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TenantConfig } from '../../../server/tenants/tenant-store';
-import { conversationsPage, ordersHistoryPage } from '../../../server/web/admin-orders-page';
+import { conversationsPage, ordersHistoryPage, restaurantSettingsPage } from '../../../server/web/admin-orders-page';
 import { adminPage } from '../../../server/web/admin-page';
 import { kitchenPage, ticketPage } from '../../../server/web/kitchen-page';
 import { statusPage, type PaymentStatusView } from '../../../server/web/pay-pages';
@@ -46,6 +46,7 @@ const CASES: Record<string, () => string> = {
   'kitchen-ticket': () => ticketPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }, EVIL),
   'admin-orders': () => ordersHistoryPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
   'admin-conversations': () => conversationsPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
+  'admin-restaurant': () => restaurantSettingsPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
   admin: () => adminPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
 };
 
