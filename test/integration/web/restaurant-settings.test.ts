@@ -66,7 +66,7 @@ describe('owners’ restaurant settings page (#16)', () => {
 
     const reply = (await h.say(pn, '573150000001', 'hola')).join('\n');
     expect(reply).toContain('En este momento estamos cerrados');
-    await page.evaluate(() => document.getElementById('horario')!.scrollIntoView());
+    await page.locator('#horario').evaluate((node) => node.scrollIntoView());
     await screenshotForDocs(page, 'screenshots/restaurant-settings-phone.png');
 
     // Open again for the next test.
@@ -97,7 +97,7 @@ describe('owners’ restaurant settings page (#16)', () => {
     expect(afterAddress).toContain('Domicilio (Centro) — $7.000');
 
     await page.setViewportSize(DESKTOP);
-    await page.evaluate(() => document.getElementById('domicilios')!.scrollIntoView());
+    await page.locator('#domicilios').evaluate((node) => node.scrollIntoView());
     await screenshotForDocs(page, 'screenshots/restaurant-settings-desktop.png');
     await page.close();
   });
