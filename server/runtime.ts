@@ -40,6 +40,7 @@ import { KitchenFeed } from './admin/kitchen-feed';
 import { adminPageRouter } from './web/admin-page';
 import { kitchenPageRouter } from './web/kitchen-page';
 import { signInConfigFrom, type SignInConfig } from './web/kitchen-signin';
+import { htmlNotFound, landingRouter, type DemoUsersNote } from './web/landing-page';
 import { simulatorChatLink, simulatorRouter } from './web/simulator';
 import { staticFilesRouter } from './web/static-files';
 
@@ -62,6 +63,8 @@ export interface RuntimeSettings {
   defaultMetrics?: boolean;
   /** What the sign-in pages use, when not derived from config (the embedded default's local Auth emulator). */
   signIn?: SignInConfig;
+  /** The embedded default's demo users, listed on the landing page (e-mails only). */
+  demoUsers?: DemoUsersNote;
   now?: () => number;
 }
 
@@ -150,7 +153,9 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier }));
       const signIn = settings.signIn ?? signInConfigFrom(config);
       app.use(kitchenPageRouter(signIn), adminPageRouter(signIn));
+      app.use(landingRouter({ demoMode: config.demoMode, demoUsers: settings.demoUsers }));
       if (config.demoMode) app.use(simulatorRouter({ tenants, logger, appSecret: settings.appSecret, capture: graphCapture, selfBaseUrl: () => selfBaseUrl }));
+      app.use(htmlNotFound());
     },
   });
   const reconciler = new Reconciler({

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import type { TenantConfig } from '../../../server/tenants/tenant-store';
 import { adminPage } from '../../../server/web/admin-page';
 import { kitchenPage } from '../../../server/web/kitchen-page';
+import { landingPage, notFoundPage } from '../../../server/web/landing-page';
 import { statusPage, type PaymentStatusView } from '../../../server/web/pay-pages';
 import { simulatorPage } from '../../../server/web/simulator-page';
 import { render, scriptJson, VIEWS_DIR } from '../../../server/web/views';
@@ -42,6 +43,8 @@ const CASES: Record<string, () => string> = {
     render('demo-checkout/checkout', { restaurant: EVIL, rows: [], total: '$0', settled: true, estado: EVIL, statusLink: EVIL }),
   simulator: () => simulatorPage({ restaurantName: EVIL, defaultWaId: EVIL }),
   kitchen: () => kitchenPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--`, pending: true }),
+  landing: () => landingPage(true, { owner: EVIL, staff: EVIL, passwordsFile: EVIL }),
+  'not-found': () => notFoundPage(`/${EVIL}`),
   admin: () => adminPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
 };
 
