@@ -35,7 +35,7 @@ import { GraphClient } from './messaging/graph-client';
 import { WhatsAppWebhook } from './whatsapp/webhook';
 import { GraphCapture } from './web/graph-capture';
 import { adminRouter } from './admin/admin-router';
-import { firebaseTokenVerifier } from './admin/auth';
+import { firebaseTokenVerifier, firebaseClaimsWriter } from './admin/auth';
 import { KitchenFeed } from './admin/kitchen-feed';
 import { adminPageRouter } from './web/admin-page';
 import { kitchenPageRouter } from './web/kitchen-page';
@@ -125,6 +125,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   // Owners' API and kitchen board: one RTDB listener per watched tenant, shared by its boards.
   const kitchenFeed = new KitchenFeed(db, logger, now);
   const verifier = firebaseTokenVerifier({ app: connection.app, emulatorHost: config.FIREBASE_AUTH_EMULATOR_HOST });
+  const claims = firebaseClaimsWriter({ app: connection.app, emulatorHost: config.FIREBASE_AUTH_EMULATOR_HOST });
   const webhookLimiter = rateLimit({
     windowMs: 60_000,
     limit: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
@@ -150,7 +151,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       app.use(payPagesRouter({ db, tenants, gateways, logger, publicBaseUrl, paymentExpireAfterMs: config.PAYMENT_EXPIRE_AFTER_MS, chatLink: config.demoMode ? simulatorChatLink : undefined }));
       app.use(demoCheckoutRouter({ db, tenants, gateways, logger, selfBaseUrl: () => selfBaseUrl }));
       if (graphCapture) app.use('/demo', graphCapture.router());
-      app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier }));
+      app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier, claims }));
       const signIn = settings.signIn ?? signInConfigFrom(config);
       app.use(kitchenPageRouter(signIn), adminPageRouter(signIn));
       app.use(landingRouter({ demoMode: config.demoMode, demoUsers: settings.demoUsers }));
