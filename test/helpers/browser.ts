@@ -61,5 +61,6 @@ export async function screenshotForDocs(page: Page, name: string): Promise<void>
   if (process.env.UPDATE_SCREENSHOTS !== '1') return;
   const path = join(__dirname, '..', '..', 'docs', name);
   mkdirSync(dirname(path), { recursive: true });
-  await page.screenshot({ path, fullPage: name.startsWith('screenshots/') });
+  // Small files: CSS pixels, the visible window only.
+  await page.screenshot({ path, ...(name.startsWith('screenshots/') ? { scale: 'css' as const } : {}) });
 }

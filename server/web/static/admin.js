@@ -79,19 +79,21 @@
   function menuRow(item) {
     const i = item || { numero: '', nombre: '', precio: '', categoria: '', disponible: true, alias: [] };
     const n = ++rowCounter;
-    const field = (name, label, attrs, cls) => el('div', { className: 'f-' + (cls || name) },
+    const field = (name, label, attrs, tag) => el('div', { className: 'f-' + name },
       el('label', { for: 'm' + n + '-' + name }, label),
-      el('input', { id: 'm' + n + '-' + name, name, autocomplete: 'off', ...attrs }));
+      el(tag || 'input', { id: 'm' + n + '-' + name, name, autocomplete: 'off', ...attrs }));
     const row = el('fieldset', { className: 'menu-item' },
       el('legend', {}, 'Producto'),
       field('numero', 'N.º', { value: i.numero, inputmode: 'text' }),
       field('nombre', 'Nombre', { value: i.nombre }),
       field('precio', 'Precio (pesos)', { type: 'number', min: '1', step: '1', inputmode: 'numeric', value: i.precio }),
-      field('categoria', 'Categoría', { value: i.categoria || '' }),
+      // A textarea: a long category wraps and stays readable on a phone.
+      field('categoria', 'Categoría', { rows: 2, maxlength: 40 }, 'textarea'),
       field('alias', 'Otros nombres (separados por comas)', { value: (i.alias || []).join(', '), placeholder: 'coca, gaseosa' }),
       el('div', { className: 'f-end' },
         el('label', {}, el('input', { name: 'disponible', type: 'checkbox', checked: i.disponible }), 'Disponible'),
         el('button', { type: 'button', className: 'danger', 'aria-label': 'Quitar este producto', onclick: () => row.remove() }, '✕ Quitar')));
+    /** @type {HTMLTextAreaElement} */ (row.querySelector('[name=categoria]')).value = i.categoria || '';
     return row;
   }
 

@@ -86,10 +86,13 @@ describe('landing page and owners\' page in a browser', () => {
       await page.setViewportSize(viewport);
       const category = page.locator('#menu-rows .menu-item').first().locator('[name="categoria"]');
       // The whole category fits its field (no clipped text) at both sizes.
-      const [scroll, client] = await category.evaluate((n: { scrollWidth: number; clientWidth: number }) => [n.scrollWidth, n.clientWidth]);
-      if (size === 'phone') expect(scroll).toBeLessThanOrEqual(client + 1);
+      const [scroll, client] = await category.evaluate((n: { scrollHeight: number; clientHeight: number }) => [n.scrollHeight, n.clientHeight]);
+      expect(scroll).toBeLessThanOrEqual(client + 1);
       await expect(category.inputValue()).resolves.toBe(LONG_CATEGORY);
       await screenshotForDocs(page, `screenshots/admin-${size}.png`);
+      await page.locator('#menu-rows').scrollIntoViewIfNeeded();
+      await screenshotForDocs(page, `screenshots/admin-menu-${size}.png`);
+      await page.evaluate('window.scrollTo(0, 0)');
     }
     // Every menu field has a visible label.
     await expect(page.getByLabel('Precio (pesos)').first().inputValue()).resolves.toBe('28000');
@@ -145,6 +148,7 @@ describe('landing page and owners\' page in a browser', () => {
     await page.locator('#c-phone-id + .field-error').getByText('solo dígitos').waitFor();
     for (const [size, viewport] of SIZES) {
       await page.setViewportSize(viewport);
+      await page.locator('#c-phone-id').scrollIntoViewIfNeeded();
       await screenshotForDocs(page, `screenshots/admin-create-${size}.png`);
     }
 
