@@ -120,7 +120,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   };
   const background = new BackgroundTasks();
   const whatsapp = new WhatsAppWebhook(turnDeps, { appSecret: settings.appSecret, verifyToken: settings.verifyToken }, background);
-  const graphCapture = config.demoMode ? new GraphCapture() : undefined;
+  const graphCapture = config.demoMode ? new GraphCapture({ db, logger }) : undefined;
   let selfBaseUrl = publicBaseUrl;
   // Owners' API and kitchen board: one RTDB listener per watched tenant, shared by its boards.
   const kitchenFeed = new KitchenFeed(db, logger, now);
@@ -155,7 +155,7 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       const signIn = settings.signIn ?? signInConfigFrom(config);
       app.use(kitchenPageRouter(signIn), adminPageRouter(signIn));
       app.use(landingRouter({ demoMode: config.demoMode, demoUsers: settings.demoUsers }));
-      if (config.demoMode) app.use(simulatorRouter({ tenants, logger, appSecret: settings.appSecret, capture: graphCapture, selfBaseUrl: () => selfBaseUrl }));
+      if (config.demoMode) app.use(simulatorRouter({ db, tenants, logger, appSecret: settings.appSecret, capture: graphCapture, selfBaseUrl: () => selfBaseUrl }));
       app.use(htmlNotFound());
     },
   });
