@@ -86,7 +86,13 @@ async function main(): Promise<void> {
   }
 
   const running = await RunningServer.prepare(config);
-  const runtime = createRuntime({ config: running.runtimeConfig, signIn: running.signIn, logger, databaseUrl: databaseUrl!, appSecret, verifyToken, secretsKey, graphBaseUrl, publicBaseUrl, defaultMetrics: true });
+  const runtime = createRuntime({
+    config: running.runtimeConfig,
+    signIn: running.signIn,
+    demoUsers: running.localSignIn
+      ? { owner: running.localSignIn.users.owner.email, staff: running.localSignIn.users.staff.email, passwordsFile: join(config.DATA_DIR, 'demo-users.json') }
+      : undefined,
+    logger, databaseUrl: databaseUrl!, appSecret, verifyToken, secretsKey, graphBaseUrl, publicBaseUrl, defaultMetrics: true });
   let port: number;
   try {
     port = await runtime.listen(config.PORT);

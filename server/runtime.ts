@@ -35,12 +35,13 @@ import { GraphClient } from './messaging/graph-client';
 import { WhatsAppWebhook } from './whatsapp/webhook';
 import { GraphCapture } from './web/graph-capture';
 import { adminRouter } from './admin/admin-router';
-import { firebaseTokenVerifier } from './admin/auth';
+import { firebaseTokenVerifier, firebaseClaimsWriter } from './admin/auth';
 import { KitchenFeed } from './admin/kitchen-feed';
 import { adminOrdersPageRouter } from './web/admin-orders-page';
 import { adminPageRouter } from './web/admin-page';
 import { kitchenPageRouter } from './web/kitchen-page';
 import { signInConfigFrom, type SignInConfig } from './web/kitchen-signin';
+import { htmlNotFound, landingRouter, type DemoUsersNote } from './web/landing-page';
 import { simulatorChatLink, simulatorRouter } from './web/simulator';
 import { staticFilesRouter } from './web/static-files';
 
@@ -63,6 +64,8 @@ export interface RuntimeSettings {
   defaultMetrics?: boolean;
   /** What the sign-in pages use, when not derived from config (the embedded default's local Auth emulator). */
   signIn?: SignInConfig;
+  /** The embedded default's demo users, listed on the landing page (e-mails only). */
+  demoUsers?: DemoUsersNote;
   now?: () => number;
 }
 
@@ -120,11 +123,12 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
   };
   const background = new BackgroundTasks();
   const whatsapp = new WhatsAppWebhook(turnDeps, { appSecret: settings.appSecret, verifyToken: settings.verifyToken }, background);
-  const graphCapture = config.demoMode ? new GraphCapture() : undefined;
+  const graphCapture = config.demoMode ? new GraphCapture({ db, logger }) : undefined;
   let selfBaseUrl = publicBaseUrl;
   // Owners' API and kitchen board: one RTDB listener per watched tenant, shared by its boards.
   const kitchenFeed = new KitchenFeed(db, logger, now);
   const verifier = firebaseTokenVerifier({ app: connection.app, emulatorHost: config.FIREBASE_AUTH_EMULATOR_HOST });
+  const claims = firebaseClaimsWriter({ app: connection.app, emulatorHost: config.FIREBASE_AUTH_EMULATOR_HOST });
   const webhookLimiter = rateLimit({
     windowMs: 60_000,
     limit: config.WEBHOOK_RATE_LIMIT_PER_MINUTE,
@@ -150,10 +154,12 @@ export function createRuntime(settings: RuntimeSettings): Runtime {
       app.use(payPagesRouter({ db, tenants, gateways, logger, publicBaseUrl, paymentExpireAfterMs: config.PAYMENT_EXPIRE_AFTER_MS, chatLink: config.demoMode ? simulatorChatLink : undefined }));
       app.use(demoCheckoutRouter({ db, tenants, gateways, logger, selfBaseUrl: () => selfBaseUrl }));
       if (graphCapture) app.use('/demo', graphCapture.router());
-      app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier }));
+      app.use('/api/admin', adminRouter({ db, logger, now, tenants, gateways, secretsKey: new SecretsKey(settings.secretsKey), outbox: turnDeps, kitchenFeed, verifier, claims }));
       const signIn = settings.signIn ?? signInConfigFrom(config);
       app.use(kitchenPageRouter(signIn), adminPageRouter(signIn), adminOrdersPageRouter(signIn));
-      if (config.demoMode) app.use(simulatorRouter({ tenants, logger, appSecret: settings.appSecret, capture: graphCapture, selfBaseUrl: () => selfBaseUrl }));
+      app.use(landingRouter({ demoMode: config.demoMode, demoUsers: settings.demoUsers }));
+      if (config.demoMode) app.use(simulatorRouter({ db, tenants, logger, appSecret: settings.appSecret, capture: graphCapture, selfBaseUrl: () => selfBaseUrl }));
+      app.use(htmlNotFound());
     },
   });
   const reconciler = new Reconciler({

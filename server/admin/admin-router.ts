@@ -11,7 +11,8 @@ import { zoneOf } from '../restaurant/opening-hours';
 import type { GatewayManager } from '../payments/gateway-manager';
 import type { SecretsKey } from '../tenants/secrets-crypto';
 import type { TenantStore } from '../tenants/tenant-store';
-import { assertTenantAccess, authenticate, identityOf, type AccessScope, type TokenVerifier } from './auth';
+import { assertTenantAccess, authenticate, identityOf, MAX_CREATED_TENANTS, type AccessScope, type ClaimsWriter, type TokenVerifier } from './auth';
+import { createTenant, getRestaurant, sendTestMessage, updateRestaurant, ZNewTenantSchema, ZRestaurantUpdateSchema, ZTestMessageSchema } from './restaurant-admin';
 import type { KitchenEvent, KitchenFeed } from './kitchen-feed';
 import { getMenu, replaceMenu, ZMenuUpdateSchema } from './menu-settings';
 import { assertCustomerId, getConversation, handBack, listStaffRequests, sendStaffMessage, ZStaffMessageSchema } from './conversations';
@@ -60,6 +61,8 @@ export interface AdminDeps {
   outbox: OutboxDeps;
   kitchenFeed: KitchenFeed;
   verifier: TokenVerifier;
+  /** Gives an owner the restaurant they just created (#17). */
+  claims: ClaimsWriter;
 }
 
 /**
@@ -93,8 +96,40 @@ export function adminRouter(deps: AdminDeps): Router {
   const settingsDeps = { db: deps.db, tenants: deps.tenants, secretsKey: deps.secretsKey, gateways: deps.gateways, now: deps.now };
 
   router.get('/me', auth, (_req, res) => {
-    const { uid, role, tenantId, email } = identityOf(res);
-    res.json({ uid, role, tenantId, email: email ?? null });
+    const { uid, role, tenantId, tenantIds, email } = identityOf(res);
+    res.json({ uid, role, tenantId, tenantIds, email: email ?? null });
+  });
+
+  // A restaurant from the owners' page (#17). Any signed-in owner may create a NEW one, which
+  // is added to their own claims; they can edit only the restaurants in their claims.
+  router.post('/tenants', auth, async (req, res) => {
+    const identity = identityOf(res);
+    if (identity.role !== 'owner') throw new AppError(ErrorCode.FORBIDDEN, { userMessage: 'solo un dueño puede crear restaurantes' });
+    if (identity.tenantIds.length > MAX_CREATED_TENANTS) throw new AppError(ErrorCode.FORBIDDEN, { userMessage: `ya tienes ${identity.tenantIds.length} restaurantes; para más, pide al administrador (npm run tenant -- import)` });
+    const body = parseInput(ZNewTenantSchema, req.body);
+    const created = await createTenant({ db: deps.db, tenants: deps.tenants, secretsKey: deps.secretsKey, logger: deps.logger }, body);
+    try {
+      await deps.claims.addTenant(identity.uid, created.tenantId);
+    } catch (error) {
+      await created.rollback().catch((e: unknown) => deps.logger.error({ err: e, tenantId: created.tenantId }, 'could not remove a tenant whose owner claims failed'));
+      throw error;
+    }
+    deps.logger.info({ tenantId: created.tenantId, by: identity.uid }, 'tenant created from the owners page');
+    res.status(201).json(await getRestaurant(settingsDeps, created.tenantId));
+  });
+
+  router.get('/tenants/:tenantId/restaurant', auth, tenantGuard('settings'), async (_req, res) => {
+    res.json(await getRestaurant(settingsDeps, tenantOf(res)));
+  });
+  router.put('/tenants/:tenantId/restaurant', auth, tenantGuard('settings'), async (req, res) => {
+    const body = parseInput(ZRestaurantUpdateSchema, req.body);
+    const view = await updateRestaurant(settingsDeps, tenantOf(res), body);
+    deps.logger.info({ tenantId: tenantOf(res), by: identityOf(res).uid, changed: Object.keys(body) }, 'restaurant settings changed');
+    res.json(view);
+  });
+  router.post('/tenants/:tenantId/whatsapp/test', auth, tenantGuard('settings'), async (req, res) => {
+    const { to } = parseInput(ZTestMessageSchema, req.body);
+    res.json(await sendTestMessage({ tenants: deps.tenants, graph: deps.outbox.graph, logger: deps.logger }, tenantOf(res), to));
   });
 
   // GET /payments answers the settings; with ?estado= it lists payment records for support

@@ -16,6 +16,8 @@ export interface Identity {
   role: AdminRole;
   /** The restaurant an owner or staff member belongs to; null for admins. */
   tenantId: string | null;
+  /** Every restaurant the user may reach: `tenantId` first, then those an owner created (#17). Empty for admins. */
+  tenantIds: string[];
   email?: string;
   /** When the ID token stops being valid (ms since epoch); streams close then. */
   expiresAtMs: number;
@@ -29,8 +31,16 @@ export interface TokenVerifier {
 /** Custom claims as `npm run user` sets them and the database rules read them. */
 export const ZIdentityClaimsSchema = z.discriminatedUnion('role', [
   z.object({ role: z.literal('admin'), tenantId: z.string().optional() }),
-  z.object({ role: z.enum(['owner', 'staff']), tenantId: z.string().regex(TENANT_ID_PATTERN) }),
+  z.object({
+    role: z.enum(['owner', 'staff']),
+    tenantId: z.string().regex(TENANT_ID_PATTERN),
+    /** Restaurants an owner created from the owners' page (#17), added by the server with setCustomUserClaims. */
+    tenants: z.array(z.string().regex(TENANT_ID_PATTERN)).max(20).optional(),
+  }),
 ]);
+
+/** How many restaurants one owner may create: custom claims are capped at 1000 bytes, and a signed-in owner is not a platform admin. */
+export const MAX_CREATED_TENANTS = 10;
 
 /** What `verifyIdToken` gives back, as far as we read it. */
 const ZDecodedTokenSchema = z.looseObject({
@@ -57,6 +67,7 @@ export function identityFromClaims(decoded: Record<string, unknown>): Identity {
     uid: base.data.uid,
     role: claims.data.role,
     tenantId: claims.data.role === 'admin' ? null : claims.data.tenantId,
+    tenantIds: claims.data.role === 'admin' ? [] : [...new Set([claims.data.tenantId, ...(claims.data.tenants ?? [])])],
     ...(base.data.email ? { email: base.data.email } : {}),
     expiresAtMs: base.data.exp * 1000,
   };
@@ -103,6 +114,36 @@ export function readBearerToken(req: Request, allowQuery: boolean): string | nul
   return null;
 }
 
+/** Adds a restaurant to an owner's claims, so their next ID token reaches it. */
+export interface ClaimsWriter {
+  addTenant(uid: string, tenantId: string): Promise<void>;
+}
+
+/**
+ * firebase-admin's setCustomUserClaims. The claims are read from the user record (not the
+ * caller's token, which may be an hour old) and only ever extended by one tenant id; calls are
+ * serialized per process, so two creations at once do not drop one another's id.
+ */
+export function firebaseClaimsWriter(options: { app: App; emulatorHost?: string }): ClaimsWriter {
+  useAuthEmulator(options.emulatorHost);
+  const auth = getAuth(options.app);
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    addTenant(uid, tenantId) {
+      const run = async () => {
+        const user = await auth.getUser(uid);
+        const claims = ZIdentityClaimsSchema.safeParse(user.customClaims ?? {});
+        if (!claims.success || claims.data.role !== 'owner') throw new AppError(ErrorCode.FORBIDDEN, { userMessage: 'solo un dueño puede crear restaurantes' });
+        const tenants = [...new Set([...(claims.data.tenants ?? []), tenantId])];
+        await auth.setCustomUserClaims(uid, { ...user.customClaims, tenants });
+      };
+      const next = queue.then(run, run);
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+}
+
 /** Express middleware: 401 without a valid token; the identity goes to `res.locals.identity`. */
 export function authenticate(verifier: TokenVerifier, options: { allowQueryToken?: boolean } = {}) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -135,7 +176,7 @@ export type AccessScope = 'orders' | 'settings';
  */
 export function assertTenantAccess(identity: Identity, tenantId: string, scope: AccessScope): void {
   if (identity.role === 'admin') return;
-  if (identity.tenantId !== tenantId) {
+  if (!identity.tenantIds.includes(tenantId)) {
     throw new AppError(ErrorCode.FORBIDDEN, { message: `${identity.uid} (${identity.tenantId}) asked for tenant ${tenantId}`, userMessage: 'no tienes acceso a este restaurante' });
   }
   if (scope === 'settings' && identity.role !== 'owner') {

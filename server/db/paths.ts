@@ -109,4 +109,9 @@ export const paths = {
   settledTransaction: (gateway: string, transactionId: string) =>
     `transaccionesLiquidadas/${check('gateway', gateway, GATEWAY_PATTERN)}/${keyFor(transactionId)}`,
   lock: (name: string) => `locks/${check('lock name', name, KEY_PATTERN)}`,
+  /** Demo mode only (#17): the simulator's captured bot messages and which browser holds which number, kept across a restart. */
+  demoMessages: () => 'demo/mensajes',
+  demoMessage: (seq: number) => `demo/mensajes/${check('seq', String(seq), /^\d{1,16}$/)}`,
+  demoNumbers: () => 'demo/numeros',
+  demoNumber: (waId: string) => `demo/numeros/${check('waId', waId, WA_ID_PATTERN)}`,
 } as const;

@@ -1,3 +1,4 @@
+import type { Database } from 'firebase-admin/database';
 import { randomUUID } from 'node:crypto';
 import axios from 'axios';
 import express, { type Request, type Response, type Router } from 'express';
@@ -34,6 +35,8 @@ export interface SimulatorDeps {
   selfBaseUrl: () => string;
   /** Where the bot's answers are captured; `GET /demo/messages` reads them. */
   capture?: GraphCapture;
+  /** Where the browsers' number claims are kept across a restart (#17); memory only without it. */
+  db?: Database;
   /** The WhatsApp number the simulated customer writes to; the demo restaurant's by default. */
   phoneNumberId?: string;
   displayPhoneNumber?: string;
@@ -130,7 +133,7 @@ export function simulatorRouter(deps: SimulatorDeps): Router {
   const phoneNumberId = deps.phoneNumberId ?? DEMO_PHONE_NUMBER_ID;
   const displayPhoneNumber = deps.displayPhoneNumber ?? DEMO_DISPLAY_NUMBER;
 
-  const sessions = new SimulatorSessions();
+  const sessions = new SimulatorSessions(deps.db ? { db: deps.db, logger: deps.logger } : undefined);
   const refuse = (res: Response, status: number, code: string, message: string) => res.status(status).json({ error: { code, message } });
   /** The browser's token, or an answer saying how to get one. */
   const tokenOf = (req: Request, res: Response): string | undefined => {
@@ -139,8 +142,8 @@ export function simulatorRouter(deps: SimulatorDeps): Router {
     return token;
   };
   /** Claims `waId` for this browser, or answers why it cannot. */
-  const claimFor = (res: Response, token: string, waId: string): boolean => {
-    const result = sessions.claim(token, waId);
+  const claimFor = async (res: Response, token: string, waId: string): Promise<boolean> => {
+    const result = await sessions.claim(token, waId);
     if (result === 'taken') refuse(res, 409, 'NUMBER_IN_USE', 'ese número lo está usando otro navegador; elige otro número');
     if (result === 'too-many') refuse(res, 429, 'TOO_MANY_NUMBERS', 'este navegador ya usa muchos números; sigue con uno de ellos');
     return result === 'owned';
@@ -171,7 +174,7 @@ export function simulatorRouter(deps: SimulatorDeps): Router {
     const token = tokenOf(req, res);
     if (!token) return;
     const input = ZSimulatorSendSchema.parse(req.body);
-    if (!claimFor(res, token, input.waId)) return;
+    if (!(await claimFor(res, token, input.waId))) return;
     const messageId = `wamid.SIM_${randomUUID().replace(/-/g, '')}`;
     const body = simulatedWebhookBody({ ...input, phoneNumberId, displayPhoneNumber, messageId, now: new Date() });
     const answer = await axios
@@ -192,7 +195,7 @@ export function simulatorRouter(deps: SimulatorDeps): Router {
     res.json({ messageId });
   });
 
-  router.get('/demo/messages', (req: Request, res: Response) => {
+  router.get('/demo/messages', async (req: Request, res: Response) => {
     if (!deps.capture) {
       res.status(404).end();
       return;
@@ -213,9 +216,9 @@ export function simulatorRouter(deps: SimulatorDeps): Router {
       }
     } else {
       const token = tokenOf(req, res);
-      if (!token || !claimFor(res, token, waId)) return;
+      if (!token || !(await claimFor(res, token, waId))) return;
     }
-    res.set('cache-control', 'no-store').json({ messages: deps.capture.since(waId, after) });
+    res.set('cache-control', 'no-store').json({ messages: await deps.capture.since(waId, after) });
   });
   return router;
 }

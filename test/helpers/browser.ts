@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /**
@@ -59,7 +59,8 @@ export async function launchBrowser(): Promise<BrowserSession> {
 /** Writes docs/<name> only when UPDATE_SCREENSHOTS=1, so ordinary runs never change the repository. */
 export async function screenshotForDocs(page: Page, name: string): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS !== '1') return;
-  const dir = join(__dirname, '..', '..', 'docs');
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, name) });
+  const path = join(__dirname, '..', '..', 'docs', name);
+  mkdirSync(dirname(path), { recursive: true });
+  // Small files: CSS pixels, the visible window only.
+  await page.screenshot({ path, ...(name.startsWith('screenshots/') ? { scale: 'css' as const } : {}) });
 }

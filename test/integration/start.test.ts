@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { connectDatabase } from '../../server/db/firebase';
 import { ZRuntimeInfoSchema } from '../../server/dev/runtime-file';
 import { authEmulatorHost } from '../helpers/auth-emulator';
+import { launchBrowser, PHONE_VIEWPORT, screenshotForDocs } from '../helpers/browser';
 import { freePort } from '../helpers/harness';
 
 /**
@@ -245,6 +246,36 @@ describe('npm start on the embedded default', () => {
     await waitForOutput(second, /^Sign-in ready: /m, SIGN_IN_TIMEOUT_MS);
     const again = await signInWithPassword(runtimeFile().authEmulator!.host, owner![1]!, owner![2]!);
     expect(claimsOf(again)).toMatchObject({ tenantId: 'demo', role: 'owner' });
+
+    // In a browser, as the newcomer follows it (#17): the landing page names the demo users
+    // (e-mails only) and links the simulator; the kitchen user signs in at /kitchen.
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage();
+      for (const [size, viewport] of [['phone', PHONE_VIEWPORT], ['desktop', { width: 1280, height: 900 }]] as const) {
+        await page.setViewportSize(viewport);
+        await page.goto(`${base}/`);
+        await screenshotForDocs(page, `screenshots/landing-demo-${size}.png`);
+      }
+      const users = await page.locator('#demo-users').textContent();
+      expect(users).toContain('dueno@demo.test');
+      expect(users).toContain('cocina@demo.test');
+      expect(users).toContain('demo-users.json');
+      expect(await page.content()).not.toContain(owner![2]!);
+      expect(await page.locator('a[href="/simulator"]').count()).toBe(1);
+
+      await page.click('a[href="/kitchen"]');
+      await page.fill('#email', kitchen![1]!);
+      await page.fill('#password', kitchen![2]!);
+      await page.click('#login-button');
+      await page.locator('#app').waitFor({ state: 'visible' });
+      for (const [size, viewport] of [['phone', PHONE_VIEWPORT], ['desktop', { width: 1280, height: 900 }]] as const) {
+        await page.setViewportSize(viewport);
+        await screenshotForDocs(page, `screenshots/kitchen-demo-${size}.png`);
+      }
+    } finally {
+      await browser.close();
+    }
     expect(await second.stop('SIGTERM')).toBe(0);
   }, 400_000);
 

@@ -2,7 +2,10 @@
 /**
  * `/admin`: the owner's settings over `/api/admin`: payments on/off, each gateway with its
  * credentials (write-only: only the last 4 characters come back) and a "Probar" button, cash
- * on delivery, and the menu. Uses `staffAuth` and `el` from staff-auth.js.
+ * on delivery, the menu (labelled cards that work on a phone; an incomplete item is flagged,
+ * never dropped), the restaurant's name and WhatsApp number with a test message, and a form to
+ * create a new restaurant (#17). Problems the server names are shown next to their field.
+ * Uses `staffAuth` and `el` from staff-auth.js.
  */
 (() => {
   /**
@@ -71,29 +74,143 @@
     catch (e) { say('probe-' + gateway, e.message, false); }
   }
 
+  let rowCounter = 0;
+  /** One menu item as a labelled card (a table cannot be read on a phone). */
   function menuRow(item) {
     const i = item || { numero: '', nombre: '', precio: '', categoria: '', disponible: true, alias: [] };
-    const row = el('tr', {},
-      el('td', { className: 'n' }, el('input', { name: 'numero', value: i.numero, 'aria-label': 'Número' })),
-      el('td', {}, el('input', { name: 'nombre', value: i.nombre, 'aria-label': 'Nombre' })),
-      el('td', { className: 'p' }, el('input', { name: 'precio', type: 'number', min: '1', step: '1', inputmode: 'numeric', value: i.precio, 'aria-label': 'Precio en pesos' })),
-      el('td', { className: 'c' }, el('input', { name: 'categoria', value: i.categoria || '', 'aria-label': 'Categoría' })),
-      el('td', { className: 'c' }, el('input', { name: 'alias', value: (i.alias || []).join(', '), placeholder: 'coca, gaseosa', 'aria-label': 'Otros nombres, separados por comas' })),
-      el('td', { className: 'd' }, el('input', { name: 'disponible', type: 'checkbox', checked: i.disponible, 'aria-label': 'Disponible' })),
-      el('td', { className: 'x' }, el('button', { type: 'button', className: 'danger', title: 'Quitar', onclick: () => row.remove() }, '✕')));
+    const n = ++rowCounter;
+    const field = (name, label, attrs, tag) => el('div', { className: 'f-' + name },
+      el('label', { for: 'm' + n + '-' + name }, label),
+      el(tag || 'input', { id: 'm' + n + '-' + name, name, autocomplete: 'off', ...attrs }));
+    const row = el('fieldset', { className: 'menu-item' },
+      el('legend', {}, 'Producto'),
+      field('numero', 'N.º', { value: i.numero, inputmode: 'text' }),
+      field('nombre', 'Nombre', { value: i.nombre }),
+      field('precio', 'Precio (pesos)', { type: 'number', min: '1', step: '1', inputmode: 'numeric', value: i.precio }),
+      // A textarea: a long category wraps and stays readable on a phone.
+      field('categoria', 'Categoría', { rows: 2, maxlength: 40 }, 'textarea'),
+      field('alias', 'Otros nombres (separados por comas)', { value: (i.alias || []).join(', '), placeholder: 'coca, gaseosa' }),
+      el('div', { className: 'f-end' },
+        el('label', {}, el('input', { name: 'disponible', type: 'checkbox', checked: i.disponible }), 'Disponible'),
+        el('button', { type: 'button', className: 'danger', 'aria-label': 'Quitar este producto', onclick: () => row.remove() }, '✕ Quitar')));
+    /** @type {HTMLTextAreaElement} */ (row.querySelector('[name=categoria]')).value = i.categoria || '';
     return row;
   }
 
-  async function saveMenu() {
-    const items = [...document.querySelectorAll('#menu-rows tr')].map((tr) => {
+  /**
+   * The items of a menu list. Nothing is dropped silently: a row missing its number, name or
+   * price (an empty one too) is flagged in words and the save waits until it is completed or removed.
+   */
+  function readMenu(list) {
+    let incomplete = 0;
+    const items = [...list.querySelectorAll('.menu-item')].map((row) => {
       /** @type {(n: string) => HTMLInputElement} */
-      const v = (n) => tr.querySelector('[name=' + n + ']');
-      return { numero: v('numero').value.trim(), nombre: v('nombre').value.trim(), precio: Number(v('precio').value), categoria: v('categoria').value.trim() || undefined, disponible: v('disponible').checked, alias: v('alias').value.split(',').map((a) => a.trim()).filter(Boolean) };
-    }).filter((i) => i.numero || i.nombre);
+      const v = (n) => row.querySelector('[name=' + n + ']');
+      const item = { numero: v('numero').value.trim(), nombre: v('nombre').value.trim(), precio: v('precio').value.trim() === '' ? NaN : Number(v('precio').value), categoria: v('categoria').value.trim() || undefined, disponible: v('disponible').checked, alias: v('alias').value.split(',').map((a) => a.trim()).filter(Boolean) };
+      const missing = [!item.numero && 'número', !item.nombre && 'nombre', !Number.isFinite(item.precio) && 'precio'].filter(Boolean);
+      row.classList.toggle('incomplete', missing.length > 0);
+      const old = row.querySelector('.row-error'); if (old) old.remove();
+      if (missing.length) {
+        incomplete++;
+        row.append(el('p', { className: 'row-error error' }, missing.length === 3 ? 'Producto vacío: complétalo o quítalo con ✕ Quitar.' : 'Falta ' + missing.join(', ') + ': complétalo o quítalo.'));
+      }
+      return item;
+    });
+    return { items, incomplete };
+  }
+
+  /** Clears the words shown next to fields inside `scope`. */
+  function clearFieldErrors(scope) {
+    scope.querySelectorAll('.field-error').forEach((n) => n.remove());
+    scope.querySelectorAll('.invalid').forEach((n) => n.classList.remove('invalid'));
+  }
+
+  /**
+   * Puts each problem the server named next to its field (`nombre`, `items.2.precio`); says the
+   * rest in `msgId`. Returns true when the error carried field problems.
+   */
+  function showFieldErrors(scope, menuList, error, msgId) {
+    clearFieldErrors(scope);
+    const issues = (error.data && error.data.error && error.data.error.issues) || [];
+    if (!issues.length) { say(msgId, error.message, false); return false; }
+    const rows = menuList ? [...menuList.querySelectorAll('.menu-item')] : [];
+    const unplaced = [];
+    for (const issue of issues) {
+      const parts = String(issue.path).split('.');
+      let input = null;
+      if (parts[0] === 'items' && rows[Number(parts[1])]) input = rows[Number(parts[1])].querySelector('[name=' + (parts[2] || 'nombre') + ']');
+      else input = scope.querySelector('[data-field="' + parts[0] + '"]');
+      if (!input) { unplaced.push((issue.path ? issue.path + ': ' : '') + issue.message); continue; }
+      input.classList.add('invalid');
+      input.after(el('small', { className: 'field-error' }, issue.message));
+    }
+    say(msgId, unplaced.length ? unplaced.join('; ') : 'Revisa los campos marcados en rojo.', false);
+    const first = scope.querySelector('.invalid'); if (first) first.focus();
+    return true;
+  }
+
+  async function saveMenu() {
+    const { items, incomplete } = readMenu($('menu-rows'));
+    if (incomplete) { say('menu-msg', incomplete === 1 ? 'Un producto está incompleto (marcado en rojo).' : incomplete + ' productos están incompletos (marcados en rojo).', false); return; }
     $('save-menu').disabled = true;
-    try { const r = await staffAuth.api('PUT', base() + '/menu', { items }); $('menu-rows').replaceChildren(...r.items.map(menuRow)); say('menu-msg', 'Menú guardado (' + r.items.length + ' productos).', true); }
-    catch (e) { say('menu-msg', e.message, false); }
+    try { const r = await staffAuth.api('PUT', base() + '/menu', { items }); $('menu-rows').replaceChildren(...r.items.map(menuRow)); say('menu-msg', 'Menú guardado (' + r.items.length + ' productos). Aplica desde el próximo mensaje.', true); }
+    catch (e) { showFieldErrors($('menu-rows'), $('menu-rows'), e, 'menu-msg'); }
     finally { $('save-menu').disabled = false; }
+  }
+
+  function renderRestaurant(r) {
+    $('r-nombre').value = r.nombre; $('r-phone-id').value = r.phoneNumberId || ''; $('r-display').value = r.displayPhoneNumber || '';
+    $('r-token').value = ''; $('r-token').placeholder = r.accessToken ? 'Guardado: ' + r.accessToken + ' (vacío lo conserva)' : 'Sin guardar';
+  }
+
+  async function saveRestaurant(event) {
+    event.preventDefault();
+    clearFieldErrors($('restaurant-form'));
+    $('save-restaurant').disabled = true;
+    try {
+      const r = await staffAuth.api('PUT', base() + '/restaurant', { nombre: $('r-nombre').value, phoneNumberId: $('r-phone-id').value, displayPhoneNumber: $('r-display').value, accessToken: $('r-token').value });
+      renderRestaurant(r); say('restaurant-msg', 'Guardado.', true); loadTenantNames();
+    } catch (e) { showFieldErrors($('restaurant-form'), null, e, 'restaurant-msg'); }
+    finally { $('save-restaurant').disabled = false; }
+  }
+
+  async function sendTest(event) {
+    event.preventDefault();
+    clearFieldErrors($('test-form'));
+    say('test-msg', 'Enviando…', true);
+    $('test-send').disabled = true;
+    try { const r = await staffAuth.api('POST', base() + '/whatsapp/test', { to: $('test-to').value }); say('test-msg', r.mensaje, r.ok); }
+    catch (e) { showFieldErrors($('test-form'), null, e, 'test-msg'); }
+    finally { $('test-send').disabled = false; }
+  }
+
+  /** "La Esquina del Sabor" → "la-esquina-del-sabor". */
+  const slug = (name) => name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 35).replace(/-+$/, '');
+  let idTouched = false;
+
+  function openCreate() {
+    $('create').classList.remove('hidden');
+    if (!$('create-menu').children.length) $('create-menu').append(menuRow());
+    $('c-nombre').focus();
+  }
+
+  async function createTenant(event) {
+    event.preventDefault();
+    clearFieldErrors($('create-form'));
+    const { items, incomplete } = readMenu($('create-menu'));
+    if (incomplete) { say('create-msg', 'Completa o quita los productos marcados en rojo.', false); return; }
+    $('create-submit').disabled = true;
+    try {
+      const r = await staffAuth.api('POST', '/api/admin/tenants', { id: $('c-id').value.trim(), nombre: $('c-nombre').value, phoneNumberId: $('c-phone-id').value.trim(), displayPhoneNumber: $('c-display').value, accessToken: $('c-token').value.trim(), items });
+      // The new restaurant is in the account's claims now; a fresh token carries it.
+      await staffAuth.token(true);
+      $('create-form').reset(); $('create-menu').replaceChildren(); idTouched = false;
+      $('create').classList.add('hidden');
+      tenantId = r.tenantId;
+      await start();
+      say('restaurant-msg', 'Restaurante "' + r.nombre + '" creado. Prueba su número con el mensaje de prueba.', true);
+    } catch (e) { showFieldErrors($('create-form'), $('create-menu'), e, 'create-msg'); }
+    finally { $('create-submit').disabled = false; }
   }
 
   async function loadAlerts() {
@@ -110,16 +227,30 @@
     $('login-error').textContent = message || '';
   }
 
+  /** @type {string[]} */
+  let tenantIds = [];
+  async function loadTenantNames() {
+    const names = await Promise.all(tenantIds.map((id) => staffAuth.api('GET', '/api/admin/tenants/' + encodeURIComponent(id) + '/restaurant').then((r) => r.nombre || id, () => id)));
+    $('tenant-pick').replaceChildren(...tenantIds.map((id, i) => el('option', { value: id, selected: id === tenantId }, names[i] + ' (' + id + ')')));
+  }
+
   async function start() {
     let me;
     try { me = await staffAuth.api('GET', '/api/admin/me'); } catch (e) { return showLogin(e.status === 401 ? '' : e.message); }
     if (me.role === 'staff') return showLogin('Solo el dueño del restaurante puede cambiar la configuración. El personal de cocina usa /kitchen.');
-    tenantId = me.tenantId || new URLSearchParams(location.search).get('tenant');
+    tenantIds = me.tenantIds && me.tenantIds.length ? me.tenantIds : [];
+    const asked = new URLSearchParams(location.search).get('tenant');
+    if (me.role === 'admin') { tenantId = asked; tenantIds = asked ? [asked] : []; }
+    else if (!tenantId || !tenantIds.includes(tenantId)) tenantId = asked && tenantIds.includes(asked) ? asked : me.tenantId;
     if (!tenantId) return showLogin('Como administrador, abre /admin?tenant=<id del restaurante>.');
+    $('new-tenant').classList.toggle('hidden', me.role !== 'owner');
     $('login').classList.add('hidden'); $('app').classList.remove('hidden'); $('signout').classList.remove('hidden');
     $('who').textContent = (me.email || '') + ' · ' + tenantId;
+    ['restaurant-msg', 'payments-msg', 'menu-msg', 'test-msg'].forEach((id) => say(id, '', true));
+    loadTenantNames();
     try {
-      const [payments, menu] = await Promise.all([staffAuth.api('GET', base() + '/payments'), staffAuth.api('GET', base() + '/menu')]);
+      const [restaurant, payments, menu] = await Promise.all([staffAuth.api('GET', base() + '/restaurant'), staffAuth.api('GET', base() + '/payments'), staffAuth.api('GET', base() + '/menu')]);
+      renderRestaurant(restaurant);
       renderPayments(payments);
       $('menu-rows').replaceChildren(...menu.items.map(menuRow));
     } catch (e) { say('payments-msg', e.message, false); }
@@ -136,6 +267,15 @@
   $('signout').addEventListener('click', () => { staffAuth.signOut(); showLogin(''); });
   $('save-payments').addEventListener('click', savePayments);
   $('save-menu').addEventListener('click', saveMenu);
-  $('add-item').addEventListener('click', () => $('menu-rows').append(menuRow()));
+  $('add-item').addEventListener('click', () => { const row = menuRow(); $('menu-rows').append(row); /** @type {HTMLInputElement} */ (row.querySelector('input')).focus(); });
+  $('restaurant-form').addEventListener('submit', saveRestaurant);
+  $('test-form').addEventListener('submit', sendTest);
+  $('tenant-pick').addEventListener('change', () => { tenantId = $('tenant-pick').value; start(); });
+  $('new-tenant').addEventListener('click', openCreate);
+  $('create-cancel').addEventListener('click', () => $('create').classList.add('hidden'));
+  $('create-add-item').addEventListener('click', () => $('create-menu').append(menuRow()));
+  $('create-form').addEventListener('submit', createTenant);
+  $('c-id').addEventListener('input', () => { idTouched = true; });
+  $('c-nombre').addEventListener('input', () => { if (!idTouched) $('c-id').value = slug($('c-nombre').value); });
   if (staffAuth.session()) start(); else showLogin('');
 })();

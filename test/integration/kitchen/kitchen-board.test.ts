@@ -128,7 +128,7 @@ describe('kitchen board and owner settings in a browser', () => {
     expect(texts.join('\n')).not.toContain('Wompi');
     expect(await ordersOf(waId)).toHaveLength(1);
 
-    await page.locator('#menu-rows tr').first().locator('[name="precio"]').fill('16000');
+    await page.locator('#menu-rows .menu-item').first().locator('[name="precio"]').fill('16000');
     await page.click('#save-menu');
     await page.locator('#menu-msg').getByText('Menú guardado').waitFor();
     expect((await h.runtime.tenants.getTenant('kit-a'))!.menu[0]).toMatchObject({ numero: '1', precio: 16000 });

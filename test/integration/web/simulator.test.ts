@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import request from 'supertest';
 import { DEMO_PHONE_NUMBER_ID } from '../../../server/demo/demo-setup';
 import { launchBrowser, screenshotForDocs, type BrowserSession } from '../../helpers/browser';
 import { demoMessagesSignature } from '../../../server/web/simulator';
@@ -234,6 +235,33 @@ describe('the demo never shows one customer\'s messages to another', () => {
     const req = h.http.get(`/demo/messages?waId=${waId}`);
     return cookie ? req.set('cookie', cookie) : req;
   };
+
+  it('keeps a customer\'s conversation and the browser\'s numbers across a restart (#17)', async () => {
+    const waId = '573006660010';
+    const alice = await newBrowser();
+    const mallory = await newBrowser();
+    for (const text of ['hola', 'Quiero 2 hamburguesas']) {
+      expect((await h.http.post('/simulator/api/send').set('cookie', alice).send({ waId, text })).status).toBe(200);
+      await h.settle();
+    }
+    const before = (await messagesOf(waId, alice)).body.messages as Array<{ seq: number; messageId: string }>;
+    expect(JSON.stringify(before)).toContain('$30.000');
+    // Stored without the browser's token: only its hash.
+    expect(JSON.stringify(await h.read('demo/numeros'))).not.toContain(alice.slice('simulador='.length));
+
+    // A fresh server on the same database: its memory is empty, what it shows comes from storage.
+    const restarted = await h.anotherInstance();
+    try {
+      const again = request(restarted.url);
+      const after = await again.get(`/demo/messages?waId=${waId}`).set('cookie', alice);
+      expect(after.status).toBe(200);
+      expect(after.body.messages.map((m: { messageId: string }) => m.messageId)).toEqual(before.map((m) => m.messageId));
+      expect((await again.get(`/demo/messages?waId=${waId}`).set('cookie', mallory)).status).toBe(409);
+      expect((await again.get(`/demo/messages?waId=${waId}&after=${before.at(-1)!.seq}`).set('cookie', alice)).body.messages).toEqual([]);
+    } finally {
+      await restarted.runtime.close();
+    }
+  });
 
   it('only the browser that started a conversation can read it or write in it', async () => {
     const waId = '573006660001';

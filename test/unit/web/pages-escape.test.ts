@@ -4,6 +4,7 @@ import type { TenantConfig } from '../../../server/tenants/tenant-store';
 import { conversationsPage, ordersHistoryPage, restaurantSettingsPage } from '../../../server/web/admin-orders-page';
 import { adminPage } from '../../../server/web/admin-page';
 import { kitchenPage, ticketPage } from '../../../server/web/kitchen-page';
+import { landingPage, notFoundPage } from '../../../server/web/landing-page';
 import { statusPage, type PaymentStatusView } from '../../../server/web/pay-pages';
 import { simulatorPage } from '../../../server/web/simulator-page';
 import { render, scriptJson, VIEWS_DIR } from '../../../server/web/views';
@@ -47,6 +48,8 @@ const CASES: Record<string, () => string> = {
   'admin-orders': () => ordersHistoryPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
   'admin-conversations': () => conversationsPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
   'admin-restaurant': () => restaurantSettingsPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
+  landing: () => landingPage(true, { owner: EVIL, staff: EVIL, passwordsFile: EVIL }),
+  'not-found': () => notFoundPage(`/${EVIL}`),
   admin: () => adminPage({ signInUrl: EVIL, refreshUrl: EVIL, unavailable: `${EVIL}</script><!--` }),
 };
 
