@@ -95,11 +95,19 @@ export class Reconciler {
       await releaseLease(db, { name: this.options.leaseName ?? LEASE_NAME, owner }).catch((error: unknown) => logger.warn({ err: error }, 'reconciler lease release failed'));
     }
     const ms = now() - acquiredAt;
-    logger.info({ ms, results }, 'reconciler run');
+    // A run that found nothing to do is routine (the outbox sweep runs every few seconds): debug only.
+    const didWork = JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && value === 0 ? undefined : value)) !== JSON.stringify(emptyShape(results));
+    (didWork ? logger.info.bind(logger) : logger.debug.bind(logger))({ ms, results }, 'reconciler run');
     this.options.metrics?.reconcilerRun.observe(ms / 1000);
     for (const [job, counts] of Object.entries(results)) {
       for (const [kind, value] of Object.entries(counts)) if (typeof value === 'number' && value > 0) this.options.metrics?.reconcilerItems.inc({ job, kind }, value);
     }
     return { ran: true, startedAt: acquiredAt, ms, results };
   }
+}
+
+/** The same nested objects with every number removed: what a run that did nothing serializes to. */
+function emptyShape(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return undefined;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, emptyShape(v)]));
 }
