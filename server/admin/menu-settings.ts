@@ -23,16 +23,20 @@ export const ZMenuItemInputSchema = z
   })
   .strict();
 
-export const ZMenuUpdateSchema = z
-  .object({ items: z.array(ZMenuItemInputSchema).min(1, 'el menú necesita al menos un producto').max(300) })
-  .strict()
-  .superRefine((body, ctx) => {
+/** A whole menu as owners send it: 1–300 items, each `numero` used once. */
+export const ZMenuItemsSchema = z
+  .array(ZMenuItemInputSchema)
+  .min(1, 'el menú necesita al menos un producto')
+  .max(300)
+  .superRefine((items, ctx) => {
     const seen = new Set<string>();
-    body.items.forEach((item, i) => {
-      if (seen.has(item.numero)) ctx.addIssue({ code: 'custom', path: ['items', i, 'numero'], message: `el número "${item.numero}" está repetido` });
+    items.forEach((item, i) => {
+      if (seen.has(item.numero)) ctx.addIssue({ code: 'custom', path: [i, 'numero'], message: `el número "${item.numero}" está repetido` });
       seen.add(item.numero);
     });
   });
+
+export const ZMenuUpdateSchema = z.object({ items: ZMenuItemsSchema }).strict();
 export type TMenuUpdate = z.infer<typeof ZMenuUpdateSchema>;
 
 export interface MenuItemView {

@@ -9,7 +9,7 @@ import { importTenant } from '../tenants/import-tenant';
 import type { SecretsKey } from '../tenants/secrets-crypto';
 import { ZTenantFileSchema } from '../tenants/tenant-file';
 import type { TenantStore } from '../tenants/tenant-store';
-import { ZMenuItemInputSchema } from './menu-settings';
+import { ZMenuItemsSchema } from './menu-settings';
 import { maskCredential } from './payments-settings';
 
 /**
@@ -55,16 +55,9 @@ export const ZNewTenantSchema = z
     phoneNumberId: ZPhoneNumberIdSchema,
     displayPhoneNumber: ZDisplayNumberSchema.optional(),
     accessToken: ZAccessTokenSchema,
-    items: z.array(ZMenuItemInputSchema).min(1, 'el menú necesita al menos un producto').max(300),
+    items: ZMenuItemsSchema,
   })
-  .strict()
-  .superRefine((body, ctx) => {
-    const seen = new Set<string>();
-    body.items.forEach((item, i) => {
-      if (seen.has(item.numero)) ctx.addIssue({ code: 'custom', path: ['items', i, 'numero'], message: `el número "${item.numero}" está repetido` });
-      seen.add(item.numero);
-    });
-  });
+  .strict();
 export type TNewTenant = z.infer<typeof ZNewTenantSchema>;
 
 export const ZTestMessageSchema = z

@@ -1,3 +1,4 @@
+import { STATE_LABELS } from './kitchen-page';
 import express, { type Router } from 'express';
 import { WHATSAPP_TEMPLATE_KEYS } from '../db/records';
 import { describeGateways } from '../payments/adapters';
@@ -29,15 +30,6 @@ export function adminOrdersPageRouter(signIn: SignInConfig): Router {
   return router;
 }
 
-const STATE_LABELS = {
-  pendiente: 'Nuevo',
-  aceptado: 'Aceptado',
-  en_preparacion: 'En preparación',
-  en_camino: 'En camino',
-  entregado: 'Entregado',
-  cancelado: 'Cancelado',
-  rechazado: 'Rechazado',
-};
 
 export function ordersHistoryPage(signIn: SignInConfig): string {
   const methods = [

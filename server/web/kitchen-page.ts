@@ -28,7 +28,8 @@ export function kitchenPageRouter(signIn: SignInConfig): Router {
   return router;
 }
 
-const STATE_LABELS = {
+/** How staff pages name each order state (board, ticket, owners' history). */
+export const STATE_LABELS = {
   pendiente: 'Nuevo',
   aceptado: 'Aceptado',
   en_preparacion: 'En preparación',
